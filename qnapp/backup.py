@@ -1,0 +1,327 @@
+"""Rotating backups through the SQLite backup API, and a checked restore.
+
+File names: ``qnapp-YYYYMMDD-HHMMSS[-n].sqlite`` (rotating) and
+``qnapp-<kind>-YYYYMMDD-HHMMSS[-n].sqlite`` for safety copies taken before a restore
+(``prerestore``) or a schema upgrade (``premigrate``); those are never rotated away.
+Times in names are Vietnam time. Order comes from the names, not from mtimes, because
+copying a data folder rewrites mtimes.
+
+A backup is written to ``<name>.part``, checked, flushed to disk, then renamed, so a
+crash never leaves a half-written file under a backup's name. Backups are single
+self-contained files (rollback journal, not WAL).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from filelock import FileLock
+
+from qnapp.errors import DatabaseError
+from qnapp.i18n import _
+from qnapp.paths import backup_dir_for
+from qnapp.store import (
+    SQLITE_MAGIC,
+    VN_TZ,
+    Store,
+    file_uri,
+    inspect_file,
+    lock_database,
+    read_only_uri,
+)
+
+_NAME_RE = re.compile(
+    r"qnapp-(?:(?P<kind>[a-z]+)-)?(?P<stamp>\d{8}-\d{6})(?:-(?P<seq>\d+))?\.sqlite"
+)
+PRERESTORE = "prerestore"
+PREMIGRATE = "premigrate"
+
+
+def _vn(now: datetime | None) -> datetime:
+    if now is None:
+        return datetime.now(VN_TZ)
+    if now.tzinfo is None:  # a naive time is taken as Vietnam time
+        return now.replace(tzinfo=VN_TZ)
+    return now.astimezone(VN_TZ)
+
+
+def _parse_name(path: Path) -> tuple[str, datetime, int] | None:
+    m = _NAME_RE.fullmatch(path.name)
+    if not m:
+        return None
+    try:
+        when = datetime.strptime(m["stamp"], "%Y%m%d-%H%M%S").replace(tzinfo=VN_TZ)
+    except ValueError:
+        return None
+    return m["kind"] or "", when, int(m["seq"] or 1)
+
+
+def backup_time(path: str | Path) -> datetime | None:
+    """When the backup was made (from its name), or None if it is not a qnapp backup name."""
+    parsed = _parse_name(Path(path))
+    return None if parsed is None else parsed[1]
+
+
+def backup_kind(path: str | Path) -> str | None:
+    """``""`` for a rotating backup, ``"prerestore"``/``"premigrate"`` for safety copies."""
+    parsed = _parse_name(Path(path))
+    return None if parsed is None else parsed[0]
+
+
+def list_backups(directory: str | Path) -> list[Path]:
+    """Backup files in ``directory`` (all kinds), newest first."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    found = []
+    for p in directory.iterdir():
+        parsed = _parse_name(p)
+        if parsed is not None and p.is_file():
+            found.append((parsed[1], parsed[2], p))
+    found.sort(key=lambda t: (t[0], t[1], t[2].name), reverse=True)
+    return [p for _when, _seq, p in found]
+
+
+def _new_name(directory: Path, kind: str, now: datetime) -> Path:
+    base = "qnapp-" + (f"{kind}-" if kind else "") + now.strftime("%Y%m%d-%H%M%S")
+    path, n = directory / f"{base}.sqlite", 2
+    while path.exists() or Path(str(path) + ".part").exists():
+        path, n = directory / f"{base}-{n}.sqlite", n + 1
+    return path
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "r+b") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(directory: Path) -> None:
+    # Makes the rename durable on POSIX; Windows cannot open a directory, and NTFS
+    # journals the rename itself.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_file(copy_into, dest: Path) -> None:
+    """``copy_into(conn)`` fills a fresh SQLite file; it lands at ``dest`` only if sound."""
+    part = Path(str(dest) + ".part")
+    part.unlink(missing_ok=True)
+    try:
+        dst = sqlite3.connect(str(part))
+        try:
+            copy_into(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            result = dst.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise sqlite3.DatabaseError(result)
+        finally:
+            dst.close()
+        _fsync_file(part)
+        os.replace(part, dest)
+        _fsync_dir(dest.parent)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+def _backup_error(err: BaseException) -> DatabaseError:
+    return DatabaseError(_("Không tạo được bản sao lưu: {error}").format(error=err))
+
+
+def prune_backups(directory: str | Path, keep: int, *, protect: Path | None = None) -> list[Path]:
+    """Delete rotating backups beyond the newest ``keep``; safety copies are kept.
+
+    ``protect`` (the backup just made) is never deleted: if the clock was set back, its
+    name sorts as old although it holds the newest data.
+    """
+    if keep < 1:
+        raise ValueError("keep must be >= 1")
+    rotating = [p for p in list_backups(directory) if backup_kind(p) == ""]
+    others = [p for p in rotating if p != protect]
+    room = keep - (len(others) < len(rotating))  # the protected one takes a place
+    removed = []
+    for p in others[room:]:
+        try:
+            p.unlink()
+            removed.append(p)
+        except OSError:
+            pass  # e.g. opened by an antivirus scan; try again next time
+    return removed
+
+
+def make_backup(
+    store: Store,
+    dest_dir: str | Path | None = None,
+    keep: int = 10,
+    *,
+    now: datetime | None = None,
+    kind: str = "",
+) -> Path:
+    """Back the live database up to ``dest_dir`` (default: beside it) and rotate.
+
+    ``kind=""`` makes a rotating backup (keep the newest ``keep``); another kind makes a
+    safety copy that rotation leaves alone.
+    """
+    if keep < 1:
+        raise ValueError("keep must be >= 1")
+    if kind and not re.fullmatch(r"[a-z]+", kind):
+        raise ValueError("kind must be lowercase ASCII letters")
+    directory = Path(dest_dir) if dest_dir is not None else backup_dir_for(store.path)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        dest = _new_name(directory, kind, _vn(now))
+        _write_file(store.backup_into, dest)
+    except (OSError, sqlite3.Error) as err:
+        raise _backup_error(err) from err
+    if not kind:
+        prune_backups(directory, keep, protect=dest)
+    return dest
+
+
+def backup_if_due(
+    store: Store,
+    now: datetime | None = None,
+    max_age: timedelta = timedelta(days=1),
+    *,
+    dest_dir: str | Path | None = None,
+    keep: int = 10,
+) -> Path | None:
+    """Make a rotating backup if the newest one is ``max_age`` old or more.
+
+    A newest backup dated in the future (the PC's clock was reset) counts as due.
+    """
+    now = _vn(now)
+    directory = Path(dest_dir) if dest_dir is not None else backup_dir_for(store.path)
+    rotating = [p for p in list_backups(directory) if backup_kind(p) == ""]
+    if rotating:
+        latest = backup_time(rotating[0])
+        assert latest is not None
+        if latest <= now and now - latest < max_age:
+            return None
+    return make_backup(store, directory, keep, now=now)
+
+
+# --- restore -----------------------------------------------------------------------------
+
+
+def _healthy_sqlite(path: Path) -> bool:
+    """True if ``path`` opens as SQLite and passes quick_check (read-only look)."""
+    try:
+        with open(path, "rb") as fh:
+            if not fh.read(16) == SQLITE_MAGIC:
+                return False
+        conn = sqlite3.connect(f"{file_uri(path)}?mode=ro", uri=True)
+        try:
+            return conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return False
+
+
+def _db_files(db_path: Path) -> list[Path]:
+    return [db_path, Path(str(db_path) + "-wal"), Path(str(db_path) + "-shm")]
+
+
+def _safety_copy(db_path: Path, directory: Path, now: datetime, healthy: bool) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    dest = _new_name(directory, PRERESTORE, now)
+    if healthy:
+        # Through SQLite, so committed data still in the -wal file is included.
+        src = sqlite3.connect(f"{file_uri(db_path)}?mode=ro", uri=True)
+        try:
+            _write_file(src.backup, dest)
+        finally:
+            src.close()
+    else:
+        # Unreadable as SQLite: keep its raw bytes (and its -wal) for a specialist.
+        shutil.copyfile(db_path, dest)
+        wal = Path(str(db_path) + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(str(dest) + "-wal"))
+        _fsync_file(dest)
+    return dest
+
+
+def restore_backup(
+    backup_file: str | Path, db_path: str | Path, *, now: datetime | None = None
+) -> Path | None:
+    """Replace the database at ``db_path`` with ``backup_file``; returns the safety copy.
+
+    Refused, with the current database untouched, unless the backup is a sound SQLite
+    file (``integrity_check`` ok) holding a qnapp database not newer than this code, and
+    no qnapp instance holds ``db_path`` (close the Store first). The current database is
+    first copied to ``qnapp-prerestore-….sqlite`` in its backup folder (None is returned
+    when there was no current database). Pages are copied with the SQLite backup API in
+    one transaction, so a crash mid-way leaves the old database.
+    """
+    backup_file = Path(backup_file)
+    db_path = Path(db_path)
+    if backup_file.exists() and db_path.exists() and backup_file.resolve() == db_path.resolve():
+        raise ValueError("the backup file is the database itself")
+    # Raises DatabaseError / NewerDatabaseError with the reason; nothing is touched yet.
+    if not inspect_file(backup_file, full_check=True):
+        raise DatabaseError(
+            _("Tệp {path} không phải là bản sao lưu của qnapp (không có dữ liệu qnapp).")
+            .format(path=backup_file)
+        )
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DatabaseError(
+            _("Không tạo được thư mục {folder}: {error}").format(folder=db_path.parent, error=err)
+        ) from err
+    lock: FileLock = lock_database(db_path)
+    try:
+        safety = None
+        healthy = False
+        exists = db_path.exists() and db_path.stat().st_size > 0
+        try:
+            if exists:
+                healthy = _healthy_sqlite(db_path)
+                safety = _safety_copy(db_path, backup_dir_for(db_path), _vn(now), healthy)
+            if exists and not healthy:
+                # The broken file is saved raw above; SQLite could not write into it.
+                for p in _db_files(db_path):
+                    p.unlink(missing_ok=True)
+            _copy_pages(backup_file, db_path)
+        except (OSError, sqlite3.Error) as err:
+            raise DatabaseError(
+                _("Không khôi phục được dữ liệu: {error}. Bản sao an toàn: {safety}").format(
+                    error=err, safety=safety or "-"
+                )
+            ) from err
+        return safety
+    finally:
+        lock.release()
+
+
+def _copy_pages(backup_file: Path, db_path: Path) -> None:
+    src = sqlite3.connect(read_only_uri(backup_file), uri=True)
+    try:
+        dst = sqlite3.connect(str(db_path))
+        try:
+            dst.execute("PRAGMA synchronous=FULL")
+            # Leave WAL first: it checkpoints and lets the copy change the page size.
+            dst.execute("PRAGMA journal_mode=DELETE")
+            src.backup(dst)
+            result = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                raise sqlite3.DatabaseError(result)
+        finally:
+            dst.close()
+    finally:
+        src.close()

@@ -1,0 +1,837 @@
+"""The one SQLite file: schema migrations, WAL, one-writer lock, values, activities, audit.
+
+Persistence only. Business rules (negative counts, subset > whole, …) live in
+``qnapp.validation`` above this module; here only obviously malformed arguments are
+refused with ``ValueError``. SQLite failures surface as :class:`DatabaseError` with a
+Vietnamese message.
+
+Safety decisions:
+- One writer: an OS file lock on ``<db>.lock`` (released by the OS if qnapp crashes, so
+  no stale lock). A second opener, even in the same process, gets DatabaseLockedError.
+- Before any write, the file is inspected read-only: not SQLite, corrupt, foreign, or
+  written by a newer qnapp → refused with the file untouched.
+- WAL + ``synchronous=FULL``: a committed figure survives a power cut.
+- Every write runs in one transaction; a failure mid-batch leaves nothing behind.
+- An existing database is backed up before pending migrations are applied.
+- Activity ids never get reused (AUTOINCREMENT) so the audit trail stays unambiguous;
+  the audit table is append-only (triggers).
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+import logging
+import math
+import numbers
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from qnapp.errors import (
+    DatabaseError,
+    DatabaseLockedError,
+    NewerDatabaseError,
+    ValidationError,
+)
+from qnapp.i18n import _
+from qnapp.periods import parse_period
+
+log = logging.getLogger(__name__)
+
+VN_TZ = timezone(timedelta(hours=7))
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATION_SET = "qnapp"
+MIGRATIONS_TABLE = Migrations.migrations_table
+# Tables that may exist in a database nobody has written qnapp data to yet.
+_BOOKKEEPING_TABLES = {MIGRATIONS_TABLE, "sqlite_sequence", "sqlite_stat1"}
+
+# --- schema ----------------------------------------------------------------------------
+
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    for sql in (
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL            -- JSON
+        )""",
+        """CREATE TABLE data_values (
+            unit TEXT NOT NULL,
+            period TEXT NOT NULL,
+            element TEXT NOT NULL,
+            category TEXT NOT NULL DEFAULT '',
+            value REAL NOT NULL,           -- NaN is stored as NULL, so it is refused too
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            PRIMARY KEY (unit, period, element, category)
+        )""",
+        # The primary key already indexes (unit, period); this one serves per-period
+        # consolidation across units.
+        "CREATE INDEX data_values_period_element ON data_values (period, element)",
+        """CREATE TABLE activities (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            unit TEXT NOT NULL,
+            date TEXT NOT NULL,            -- ISO YYYY-MM-DD
+            type TEXT NOT NULL,
+            title TEXT NOT NULL,
+            place TEXT NOT NULL DEFAULT '',
+            participants_male INTEGER,
+            participants_female INTEGER,
+            cost INTEGER,                  -- đồng
+            fund_source TEXT NOT NULL DEFAULT '',
+            objectives TEXT NOT NULL DEFAULT '[]',   -- JSON list of ints
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        )""",
+        "CREATE INDEX activities_unit_date ON activities (unit, date)",
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            action TEXT NOT NULL,          -- insert | update | delete
+            entity TEXT NOT NULL,          -- setting | value | activity
+            entity_key TEXT NOT NULL,
+            old TEXT,                      -- JSON
+            new TEXT                       -- JSON
+        )""",
+        "CREATE INDEX audit_entity ON audit (entity, entity_key)",
+        """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END""",
+        """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+           BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END""",
+    ):
+        db.execute(sql)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _now_iso() -> str:
+    # Vietnam has no DST, so a fixed +07:00 offset is exact.
+    return datetime.now(VN_TZ).isoformat(timespec="seconds")
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _text(value: object, name: str, *, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a str, got {type(value).__name__}")
+    value = _nfc(value)
+    if required and not value.strip():
+        raise ValueError(f"{name} must not be empty")
+    return value
+
+
+def _who(who: object) -> str:
+    return _text(who, "who", required=True).strip()
+
+
+def _period_id(period: object) -> str:
+    try:
+        return parse_period(period).id  # type: ignore[arg-type]
+    except ValidationError as err:
+        raise ValueError(f"malformed period id {period!r}") from err
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, decimal.Decimal)):
+        raise ValueError(f"value must be a number, got {type(value).__name__}")
+    f = float(value)
+    if not math.isfinite(f):
+        raise ValueError(f"value must be finite, got {value!r}")
+    return f
+
+
+def _opt_int(value: object, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be an int or None, got {type(value).__name__}")
+    return value
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"not JSON-serialisable: {value!r}") from err
+
+
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def value_audit_key(unit: str, period: str, element: str, category: str) -> str:
+    """``entity_key`` of a value's audit rows (a JSON list, so no separator can clash)."""
+    return json.dumps([unit, period, element, category], ensure_ascii=False)
+
+
+def file_uri(path: Path) -> str:
+    """SQLite ``file:`` URI of ``path`` (percent-encoded, so Vietnamese names are safe)."""
+    uri = Path(path).resolve().as_uri()
+    if not uri.startswith("file:///"):
+        # Windows UNC share (file://server/share/…): SQLite wants an empty authority.
+        uri = "file:////" + uri[len("file://"):]
+    return uri
+
+
+def read_only_uri(path: Path) -> str:
+    # Without a -wal file there is nothing to replay: immutable=1 reads without creating
+    # -shm/-wal beside the file. With one (after a crash), mode=ro replays it read-only.
+    wal = Path(str(path) + "-wal")
+    flag = "mode=ro" if wal.exists() else "immutable=1"
+    return f"{file_uri(path)}?{flag}"
+
+
+def inspect_file(path: str | Path, *, full_check: bool = False) -> tuple[str, ...]:
+    """Read-only look at a database file; returns the qnapp migrations applied to it.
+
+    ``()`` means an empty file or one with no tables (a new database). Raises
+    :class:`DatabaseError` for a missing, non-SQLite, corrupt or foreign file and
+    :class:`NewerDatabaseError` for a file written by a newer qnapp. Never writes.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except FileNotFoundError:
+        raise DatabaseError(
+            _("Không tìm thấy tệp cơ sở dữ liệu {path}.").format(path=path)
+        ) from None
+    except OSError as err:
+        raise DatabaseError(
+            _("Không đọc được tệp {path}: {error}").format(path=path, error=err)
+        ) from err
+    if not head:
+        return ()
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise DatabaseError(
+            _(
+                "Tệp {path} không phải là cơ sở dữ liệu SQLite của qnapp. "
+                "Tệp được giữ nguyên; hãy chọn đúng tệp dữ liệu."
+            ).format(path=path)
+        )
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+    except sqlite3.Error as err:
+        raise DatabaseError(
+            _("Không mở được tệp {path}: {error}").format(path=path, error=err)
+        ) from err
+    try:
+        pragma = "PRAGMA integrity_check" if full_check else "PRAGMA quick_check"
+        result = [row[0] for row in conn.execute(pragma).fetchall()]
+        if result != ["ok"]:
+            raise sqlite3.DatabaseError("; ".join(map(str, result[:5])))
+        tables = {
+            row[0]
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        names: list[str] = []
+        if MIGRATIONS_TABLE in tables:
+            names = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ? "
+                    "ORDER BY rowid",
+                    [MIGRATION_SET],
+                )
+            ]
+    except sqlite3.Error as err:
+        raise DatabaseError(
+            _(
+                "Tệp {path} bị hỏng ({error}). Tệp được giữ nguyên; hãy khôi phục "
+                "từ một bản sao lưu."
+            ).format(path=path, error=err)
+        ) from err
+    finally:
+        conn.close()
+    if not names:
+        if tables <= _BOOKKEEPING_TABLES:
+            return ()
+        raise DatabaseError(
+            _(
+                "Tệp {path} là cơ sở dữ liệu SQLite nhưng không phải của qnapp. "
+                "Tệp được giữ nguyên; hãy chọn đúng tệp dữ liệu."
+            ).format(path=path)
+        )
+    # Migrations has no public list of registered names; pending() needs a database.
+    known = {m.name for m in migrations._migrations}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise NewerDatabaseError(
+            _(
+                "Tệp {path} được tạo bởi một phiên bản qnapp mới hơn phiên bản đang chạy. "
+                "Hãy cập nhật qnapp rồi mở lại; tệp được giữ nguyên."
+            ).format(path=path)
+        )
+    return tuple(names)
+
+
+def lock_database(path: str | Path) -> FileLock:
+    """Take the one-writer lock of ``path`` (``<db>.lock``) or raise DatabaseLockedError."""
+    path = Path(path)
+    # thread_local=False: the GUI may open on one thread and close on another.
+    lock = FileLock(str(path) + ".lock", timeout=0, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DatabaseLockedError(
+            _(
+                "Cơ sở dữ liệu {path} đang được một phiên qnapp khác sử dụng "
+                "(trên máy này hoặc máy khác dùng chung thư mục). Hãy đóng phiên đó "
+                "rồi thử lại."
+            ).format(path=path)
+        ) from None
+    except OSError as err:
+        raise DatabaseError(
+            _("Không tạo được tệp khóa cho {path}: {error}").format(path=path, error=err)
+        ) from err
+    return lock
+
+
+# --- activities --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One activity (II.2 of the plan). ``id`` is None until stored."""
+
+    id: int | None
+    unit: str
+    date: date
+    type: str
+    title: str
+    place: str = ""
+    participants_male: int | None = None  # None = not recorded
+    participants_female: int | None = None
+    cost: int | None = None  # đồng
+    fund_source: str = ""
+    objectives: tuple[int, ...] = ()
+    note: str = ""
+
+
+def _clean_activity(a: Activity) -> Activity:
+    if not isinstance(a, Activity):
+        raise ValueError("expected an Activity")
+    if isinstance(a.date, datetime) or not isinstance(a.date, date):
+        raise ValueError("Activity.date must be a datetime.date")
+    objectives = []
+    for o in a.objectives:
+        if isinstance(o, bool) or not isinstance(o, int):
+            raise ValueError(f"objective must be an int, got {o!r}")
+        objectives.append(o)
+    return replace(
+        a,
+        unit=_text(a.unit, "unit", required=True),
+        type=_text(a.type, "type"),
+        title=_text(a.title, "title"),
+        place=_text(a.place, "place"),
+        participants_male=_opt_int(a.participants_male, "participants_male"),
+        participants_female=_opt_int(a.participants_female, "participants_female"),
+        cost=_opt_int(a.cost, "cost"),
+        fund_source=_text(a.fund_source, "fund_source"),
+        objectives=tuple(sorted(set(objectives))),  # a set of objective numbers
+        note=_text(a.note, "note"),
+    )
+
+
+_ACTIVITY_COLUMNS = (
+    "unit", "date", "type", "title", "place", "participants_male", "participants_female",
+    "cost", "fund_source", "objectives", "note",
+)
+
+
+def _activity_row(a: Activity) -> dict[str, Any]:
+    row = asdict(a)
+    row.pop("id")
+    row["date"] = a.date.isoformat()
+    row["objectives"] = _dumps(list(a.objectives))
+    return row
+
+
+def _activity_json(a: Activity) -> dict[str, Any]:
+    """The audit form: plain JSON types."""
+    row = asdict(a)
+    row["date"] = a.date.isoformat()
+    row["objectives"] = list(a.objectives)
+    return row
+
+
+def _activity_from_row(row: sqlite3.Row | tuple) -> Activity:
+    (id_, unit, d, type_, title, place, male, female, cost, fund, objectives, note) = row
+    return Activity(
+        id=id_, unit=unit, date=date.fromisoformat(d), type=type_, title=title,
+        place=place, participants_male=male, participants_female=female, cost=cost,
+        fund_source=fund, objectives=tuple(json.loads(objectives)), note=note,
+    )
+
+
+_ACTIVITY_SELECT = "SELECT id, " + ", ".join(_ACTIVITY_COLUMNS) + " FROM activities"
+
+
+# --- the store ---------------------------------------------------------------------------
+
+
+class Store:
+    """An open qnapp database. Build with :meth:`Store.open`; use as a context manager.
+
+    Calls are serialised by an internal re-entrant lock, so the GUI may use the store from
+    a worker thread (one at a time); ``transaction()`` holds it for the whole block.
+    """
+
+    def __init__(self, path: Path, db: Database, lock: FileLock):
+        self._path = path
+        self.db = db
+        self._file_lock: FileLock | None = lock
+        self._mutex = threading.RLock()
+
+    # --- open / close -------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> Store:
+        path = Path(path)
+        if path.is_dir():
+            raise DatabaseError(_("{path} là một thư mục, không phải tệp dữ liệu.").format(path=path))
+        if not path.exists():
+            if not create:
+                raise DatabaseError(
+                    _("Không tìm thấy tệp cơ sở dữ liệu {path}.").format(path=path)
+                )
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise DatabaseError(
+                    _("Không tạo được thư mục {folder}: {error}").format(
+                        folder=path.parent, error=err
+                    )
+                ) from err
+        lock = lock_database(path)
+        conn: sqlite3.Connection | None = None
+        try:
+            applied = inspect_file(path) if path.exists() else ()
+            conn = sqlite3.connect(str(path), timeout=5, check_same_thread=False)
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                # e.g. a file system without shared memory; FULL sync keeps it safe.
+                log.warning("journal_mode is %s, not WAL, for %s", mode, path)
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            db = Database(conn, execute_plugins=False)
+            store = cls(path, db, lock)
+        except BaseException as err:
+            if conn is not None:
+                conn.close()
+            lock.release()
+            if isinstance(err, sqlite3.Error):
+                raise DatabaseError(
+                    _("Không mở được cơ sở dữ liệu {path}: {error}").format(path=path, error=err)
+                ) from err
+            raise
+        try:
+            store._migrate(had_data=bool(applied))
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def _migrate(self, *, had_data: bool) -> None:
+        pending = migrations.pending(self.db)
+        if not pending:
+            return
+        backup_path = None
+        if had_data:
+            from qnapp import backup  # lazy: backup imports this module
+
+            backup_path = backup.make_backup(self, kind="premigrate")
+        try:
+            migrations.apply(self.db)
+        except Exception as err:
+            raise DatabaseError(
+                _(
+                    "Không nâng cấp được cơ sở dữ liệu {path}: {error}. Dữ liệu cũ vẫn "
+                    "nguyên vẹn (bản sao lưu: {backup})."
+                ).format(path=self._path, error=err, backup=backup_path or "-")
+            ) from err
+
+    def close(self) -> None:
+        """Idempotent. Rolls back an unfinished transaction, then releases the lock."""
+        with self._mutex:
+            if self._file_lock is None:
+                return
+            try:
+                if self.db.conn.in_transaction:
+                    self.db.conn.rollback()
+                self.db.conn.close()  # last connection: checkpoints and removes the WAL
+            finally:
+                self._file_lock.release()
+                self._file_lock = None
+
+    @property
+    def closed(self) -> bool:
+        return self._file_lock is None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Store {self._path}{' closed' if self.closed else ''}>"
+
+    # --- plumbing ------------------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def _check_open(self) -> None:
+        if self._file_lock is None:
+            raise DatabaseError(_("Cơ sở dữ liệu đã đóng."))
+
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        with self._mutex:
+            self._check_open()
+            try:
+                yield
+            except sqlite3.Error as err:
+                raise DatabaseError(
+                    _("Không đọc được cơ sở dữ liệu: {error}").format(error=err)
+                ) from err
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All writes inside commit together or not at all (nested: savepoints)."""
+        with self._mutex:
+            self._check_open()
+            try:
+                with self.db.atomic():
+                    yield self
+            except sqlite3.Error as err:
+                raise DatabaseError(
+                    _(
+                        "Không ghi được vào cơ sở dữ liệu, chưa có thay đổi nào được lưu: "
+                        "{error}"
+                    ).format(error=err)
+                ) from err
+
+    def backup_into(self, target: sqlite3.Connection) -> None:
+        """Copy the committed database into ``target`` with the SQLite backup API."""
+        with self._reading():
+            if self.conn.in_transaction:
+                raise RuntimeError("cannot back up inside a transaction")
+            self.conn.backup(target)
+
+    def _audit(
+        self, at: str, who: str, action: str, entity: str, key: str, old: Any, new: Any
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO audit (at, who, action, entity, entity_key, old, new) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [at, who, action, entity, key,
+             None if old is None else _dumps(old), None if new is None else _dumps(new)],
+        )
+
+    # --- metadata -----------------------------------------------------------------------
+    @property
+    def schema_version(self) -> tuple[str, ...]:
+        with self._reading():
+            return tuple(m.name for m in migrations.applied(self.db))
+
+    def integrity_ok(self) -> bool:
+        with self._reading():
+            rows = self.conn.execute("PRAGMA integrity_check").fetchall()
+            return [r[0] for r in rows] == ["ok"]
+
+    # --- settings -------------------------------------------------------------------------
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        key = _text(key, "key", required=True)
+        with self._reading():
+            row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any, who: str) -> bool:
+        """Store a JSON-able value; returns False (and writes nothing) if unchanged."""
+        key = _text(key, "key", required=True)
+        who = _who(who)
+        text = _dumps(value)
+        with self.transaction():
+            row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+            if row is not None and row[0] == text:
+                return False
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, text],
+            )
+            old = None if row is None else json.loads(row[0])
+            action = "insert" if row is None else "update"
+            self._audit(_now_iso(), who, action, "setting", key, old, json.loads(text))
+        return True
+
+    # --- values ---------------------------------------------------------------------------
+    @staticmethod
+    def _cell(key: object) -> tuple[str, str]:
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise ValueError(f"cell key must be (element, category), got {key!r}")
+        return _text(key[0], "element", required=True), _text(key[1], "category")
+
+    def _values(self, unit: str, period: str) -> dict[tuple[str, str], float]:
+        rows = self.conn.execute(
+            "SELECT element, category, value FROM data_values WHERE unit = ? AND period = ?",
+            [unit, period],
+        )
+        return {(e, c): v for e, c, v in rows}
+
+    def get_values(self, unit: str, period: str) -> dict[tuple[str, str], float]:
+        unit = _text(unit, "unit", required=True)
+        period = _period_id(period)
+        with self._reading():
+            return self._values(unit, period)
+
+    def get_values_many(
+        self, unit: str, periods: Iterable[str]
+    ) -> dict[str, dict[tuple[str, str], float]]:
+        """Every requested period is a key, with ``{}`` when it holds nothing."""
+        unit = _text(unit, "unit", required=True)
+        ids = list(dict.fromkeys(_period_id(p) for p in periods))
+        out: dict[str, dict[tuple[str, str], float]] = {p: {} for p in ids}
+        with self._reading():
+            for i in range(0, len(ids), 500):  # stay under SQLite's variable limit
+                chunk = ids[i : i + 500]
+                rows = self.conn.execute(
+                    "SELECT period, element, category, value FROM data_values "
+                    f"WHERE unit = ? AND period IN ({', '.join('?' * len(chunk))})",
+                    [unit, *chunk],
+                )
+                for p, e, c, v in rows:
+                    out[p][(e, c)] = v
+        return out
+
+    def set_values(
+        self,
+        unit: str,
+        period: str,
+        changes: Mapping[tuple[str, str], float | None],
+        who: str,
+    ) -> int:
+        """Write cells in one transaction; ``None`` deletes. Returns cells changed.
+
+        Unchanged cells write nothing (no audit row); each changed cell gets one audit
+        row with its old and new value.
+        """
+        unit = _text(unit, "unit", required=True)
+        period = _period_id(period)
+        who = _who(who)
+        clean: dict[tuple[str, str], float | None] = {}
+        for key, value in changes.items():
+            clean[self._cell(key)] = None if value is None else _number(value)
+        if not clean:
+            return 0
+        now = _now_iso()
+        changed = 0
+        with self.transaction():
+            current = self._values(unit, period)
+            for (element, category), new in clean.items():
+                old = current.get((element, category))
+                if new == old:  # also None == None: clearing an empty cell
+                    continue
+                if new is None:
+                    self.db.execute(
+                        "DELETE FROM data_values WHERE unit = ? AND period = ? "
+                        "AND element = ? AND category = ?",
+                        [unit, period, element, category],
+                    )
+                    action = "delete"
+                else:
+                    self.db.execute(
+                        "INSERT INTO data_values "
+                        "(unit, period, element, category, value, updated_at, updated_by) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (unit, period, element, category) DO UPDATE SET "
+                        "value = excluded.value, updated_at = excluded.updated_at, "
+                        "updated_by = excluded.updated_by",
+                        [unit, period, element, category, new, now, who],
+                    )
+                    action = "insert" if old is None else "update"
+                key = value_audit_key(unit, period, element, category)
+                self._audit(now, who, action, "value", key, old, new)
+                changed += 1
+        return changed
+
+    def set_value(
+        self, unit: str, period: str, element: str, category: str,
+        value: float | None, who: str,
+    ) -> bool:
+        return self.set_values(unit, period, {(element, category): value}, who) == 1
+
+    def periods_with_values(self, unit: str) -> list[str]:
+        """Period ids holding at least one value for ``unit``, chronological."""
+        unit = _text(unit, "unit", required=True)
+        with self._reading():
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT DISTINCT period FROM data_values WHERE unit = ?", [unit])]
+        return sorted(ids, key=lambda p: parse_period(p).sort_key)
+
+    # --- activities ------------------------------------------------------------------------
+    def get_activity(self, activity_id: int) -> Activity | None:
+        activity_id = _opt_int(activity_id, "id")  # type: ignore[assignment]
+        with self._reading():
+            row = self.conn.execute(_ACTIVITY_SELECT + " WHERE id = ?", [activity_id]).fetchone()
+        return None if row is None else _activity_from_row(row)
+
+    def add_activity(self, activity: Activity, who: str) -> Activity:
+        """Insert; returns the stored (normalised) activity with its new id."""
+        if activity.id is not None:
+            raise ValueError("a new activity must have id=None")
+        a = _clean_activity(activity)
+        who = _who(who)
+        now = _now_iso()
+        row = _activity_row(a)
+        row.update(created_at=now, created_by=who, updated_at=now, updated_by=who)
+        with self.transaction():
+            cur = self.db.execute(
+                f"INSERT INTO activities ({', '.join(row)}) "
+                f"VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+            a = replace(a, id=cur.lastrowid)
+            self._audit(now, who, "insert", "activity", str(a.id), None, _activity_json(a))
+        return a
+
+    def update_activity(self, activity: Activity, who: str) -> Activity:
+        """Replace the stored activity ``activity.id``; KeyError if there is none.
+
+        Nothing is written when nothing changed."""
+        if activity.id is None:
+            raise ValueError("update_activity needs an activity with an id")
+        a = _clean_activity(activity)
+        who = _who(who)
+        now = _now_iso()
+        with self.transaction():
+            row = self.conn.execute(_ACTIVITY_SELECT + " WHERE id = ?", [a.id]).fetchone()
+            if row is None:
+                raise KeyError(a.id)
+            old = _activity_from_row(row)
+            if old == a:
+                return a
+            values = _activity_row(a)
+            values.update(updated_at=now, updated_by=who)
+            self.db.execute(
+                f"UPDATE activities SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
+                [*values.values(), a.id],
+            )
+            self._audit(
+                now, who, "update", "activity", str(a.id), _activity_json(old), _activity_json(a)
+            )
+        return a
+
+    def delete_activity(self, activity_id: int, who: str) -> None:
+        """Delete; the audit row keeps the whole old activity. KeyError if absent."""
+        activity_id = _opt_int(activity_id, "id")  # type: ignore[assignment]
+        who = _who(who)
+        with self.transaction():
+            row = self.conn.execute(
+                _ACTIVITY_SELECT + " WHERE id = ?", [activity_id]).fetchone()
+            if row is None:
+                raise KeyError(activity_id)
+            old = _activity_from_row(row)
+            self.db.execute("DELETE FROM activities WHERE id = ?", [activity_id])
+            self._audit(
+                _now_iso(), who, "delete", "activity", str(activity_id), _activity_json(old), None
+            )
+
+    def list_activities(
+        self,
+        unit: str | None,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        objective: int | None = None,
+        type: str | None = None,  # noqa: A002 - the column's name
+        match: Callable[[Activity], bool] | None = None,
+    ) -> list[Activity]:
+        """Activities of ``unit`` (None: all units), newest date first, then newest id.
+
+        Dates are inclusive. ``match`` is a predicate applied in Python: Vietnamese-aware
+        text search (tone-mark placement, case, diacritics-free typing) belongs to
+        ``qnapp.text``, which SQLite's LIKE cannot do, so the caller passes e.g.
+        ``lambda a: key in search_key(a.title + " " + a.place)``.
+        """
+        where, params = [], []
+        if unit is not None:
+            where.append("unit = ?")
+            params.append(_text(unit, "unit", required=True))
+        for bound, op in ((date_from, ">="), (date_to, "<=")):
+            if bound is not None:
+                if isinstance(bound, datetime) or not isinstance(bound, date):
+                    raise ValueError("date_from/date_to must be datetime.date")
+                where.append(f"date {op} ?")
+                params.append(bound.isoformat())
+        if type is not None:
+            where.append("type = ?")
+            params.append(_text(type, "type"))
+        sql = _ACTIVITY_SELECT
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY date DESC, id DESC"
+        with self._reading():
+            rows = self.conn.execute(sql, params).fetchall()
+        out = [_activity_from_row(r) for r in rows]
+        if objective is not None:
+            out = [a for a in out if objective in a.objectives]
+        if match is not None:
+            out = [a for a in out if match(a)]
+        return out
+
+    # --- audit --------------------------------------------------------------------------------
+    def audit_log(
+        self, entity: str | None = None, limit: int | None = None, *,
+        entity_key: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Newest first; ``old``/``new`` decoded from JSON."""
+        where, params = [], []
+        if entity is not None:
+            where.append("entity = ?")
+            params.append(entity)
+        if entity_key is not None:
+            where.append("entity_key = ?")
+            params.append(entity_key)
+        sql = "SELECT id, at, who, action, entity, entity_key, old, new FROM audit"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC"
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+                raise ValueError("limit must be a non-negative int")
+            sql += f" LIMIT {limit}"
+        with self._reading():
+            rows = self.conn.execute(sql, params).fetchall()
+        keys = ("id", "at", "who", "action", "entity", "entity_key", "old", "new")
+        out = []
+        for r in rows:
+            d = dict(zip(keys, r))
+            d["old"], d["new"] = _loads(d["old"]), _loads(d["new"])
+            out.append(d)
+        return out
