@@ -1,0 +1,473 @@
+"""The service the command line and the GUI call: one database, one unit, the plan.
+
+It joins the store (persistence), the catalog (what is recorded), the unit trees and
+the periods, and applies the validation rules, so no caller repeats a business rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from qnapp import backup, periods
+from qnapp.catalog import Catalog, DataElement, Indicator, load_catalog
+from qnapp.errors import NotInitialisedError, QnappError, ValidationError
+from qnapp.i18n import _
+from qnapp.paths import default_db_path
+from qnapp.periods import Period, parse_period
+from qnapp.store import Activity, Store
+from qnapp.text import clean_text, format_date, matches
+from qnapp.units import Unit, get_unit, load_tree
+from qnapp.validation import (
+    CATEGORIES,
+    check_category,
+    check_consistency,
+    effective_total,
+    lookup_in,
+    parse_value,
+)
+
+PROFILE_KEY = "profile"
+PERIOD_TYPE_ORDER = ("month", "quarter", "half", "year")
+
+
+@dataclass(frozen=True)
+class Profile:
+    tree: str
+    unit_code: str
+    officer: str
+
+    @property
+    def unit_key(self) -> str:
+        return f"{self.tree}:{self.unit_code}"
+
+
+@dataclass(frozen=True)
+class ElementRow:
+    """One data element in the entry grid for one period."""
+
+    element: DataElement
+    indicator: str
+    editable: bool
+    values: Mapping[str, float | None]  # category -> value ("" is the total)
+
+    @property
+    def total(self) -> float | None:
+        return self.values.get("")
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    indicator: Indicator
+    value: float | None
+    met_2025: bool | None
+    met_2030: bool | None
+
+
+@dataclass(frozen=True)
+class IndicatorBlock:
+    indicator: Indicator
+    rows: tuple[ElementRow, ...]
+    result: IndicatorResult
+
+
+@dataclass(frozen=True)
+class ObjectiveBlock:
+    number: int
+    name: str
+    indicators: tuple[IndicatorBlock, ...]
+
+
+@dataclass(frozen=True)
+class Grid:
+    period: Period
+    objectives: tuple[ObjectiveBlock, ...]
+
+    def rows(self) -> list[ElementRow]:
+        return [r for o in self.objectives for i in o.indicators for r in i.rows]
+
+    def completeness(self) -> tuple[int, int]:
+        """(cells filled, cells expected) among editable cells; a sex split counts as two."""
+        filled = expected = 0
+        for row in self.rows():
+            if not row.editable:
+                continue
+            cats = ("nam", "nu") if row.element.disaggregated else ("",)
+            expected += len(cats)
+            filled += sum(1 for c in cats if row.values.get(c) is not None)
+        return filled, expected
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    objective: int | None = None
+    type: str | None = None
+    text: str = ""
+
+
+@dataclass
+class ActivityDraft:
+    """What the activity form holds before it is validated."""
+
+    date: date | None = None
+    type: str = ""
+    title: str = ""
+    place: str = ""
+    participants_male: int = 0
+    participants_female: int = 0
+    cost: int = 0
+    fund_source: str = ""
+    objectives: tuple[int, ...] = field(default_factory=tuple)
+    note: str = ""
+
+
+class Workspace:
+    def __init__(self, store: Store, catalog: Catalog | None = None):
+        self.store = store
+        self.catalog = catalog or load_catalog()
+
+    # -- life cycle ---------------------------------------------------------------
+    @classmethod
+    def open(cls, db_path: str | Path | None = None) -> Workspace:
+        store = Store.open(Path(db_path) if db_path else default_db_path())
+        workspace = cls(store)
+        if workspace.is_initialised:
+            backup.backup_if_due(store)
+        return workspace
+
+    def close(self, *, backup_on_close: bool = True) -> None:
+        try:
+            if backup_on_close and self.is_initialised:
+                backup.make_backup(self.store)
+        finally:
+            self.store.close()
+
+    def backup_now(self) -> Path:
+        """A rotating backup of the database now; safe from a worker thread (the store
+        serialises its connection), so the GUI runs it in the background."""
+        return backup.make_backup(self.store)
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- profile ------------------------------------------------------------------
+    @property
+    def profile(self) -> Profile | None:
+        raw = self.store.get_setting(PROFILE_KEY)
+        return Profile(**raw) if raw else None
+
+    @property
+    def is_initialised(self) -> bool:
+        return self.profile is not None
+
+    def require_profile(self) -> Profile:
+        profile = self.profile
+        if profile is None:
+            raise NotInitialisedError(
+                _("Chưa thiết lập đơn vị và cán bộ. Hãy chạy «qnapp init» hoặc mở chương trình để thiết lập.")
+            )
+        return profile
+
+    def initialise(self, tree: str, unit_code: str, officer: str) -> Profile:
+        if self.is_initialised:
+            raise QnappError(_("Cơ sở dữ liệu này đã được thiết lập cho một đơn vị."))
+        unit = load_tree(tree).get(unit_code)
+        officer = clean_text(officer)
+        if not officer:
+            raise ValidationError(_("Hãy nhập họ tên cán bộ."))
+        profile = Profile(tree=tree, unit_code=unit.code, officer=officer)
+        self.store.set_setting(PROFILE_KEY, profile.__dict__, officer)
+        return profile
+
+    @property
+    def unit(self) -> Unit:
+        return get_unit(self.require_profile().unit_key)
+
+    @property
+    def officer(self) -> str:
+        return self.require_profile().officer
+
+    # -- periods ------------------------------------------------------------------
+    def period_types(self) -> list[str]:
+        """Period types for which this unit records something, finest first."""
+        level = self.unit.level
+        types = {e.period_type for e in self.catalog.elements_for(level)}
+        return [t for t in PERIOD_TYPE_ORDER if t in types]
+
+    def current_period(self, today: date | None = None, period_type: str = "half") -> Period:
+        """The period to work on today; a unit of a past tree stays on its last period."""
+        today = today or date.today()
+        valid_to = load_tree(self.require_profile().tree).valid_to
+        if valid_to and today > valid_to:
+            today = valid_to
+        return periods.period_for(today, period_type)
+
+    # -- values -------------------------------------------------------------------
+    def stored_values(self, period_id: str) -> dict[tuple[str, str], float]:
+        return self.store.get_values(self.require_profile().unit_key, parse_period(period_id).id)
+
+    def period_values(self, period_id: str) -> dict[tuple[str, str], float]:
+        """Values as of a period: own entries, finer ones aggregated, coarser stocks carried."""
+        period = parse_period(period_id)
+        unit_key = self.require_profile().unit_key
+        own = self.store.get_values(unit_key, period.id)
+        result: dict[tuple[str, str], float] = {}
+        by_type: dict[str, list[DataElement]] = {}
+        for element in self.catalog.elements_for(self.unit.level):
+            by_type.setdefault(element.period_type, []).append(element)
+        for period_type, elements in by_type.items():
+            codes = {e.code for e in elements}
+            if period_type == period.type:
+                result.update({k: v for k, v in own.items() if k[0] in codes})
+            elif _finer(period_type, period.type):
+                subs = [p.id for p in period.sub_periods(period_type)]
+                per_sub = self.store.get_values_many(unit_key, subs)
+                for element in elements:
+                    result.update(_aggregate(element, [per_sub.get(s, {}) for s in subs]))
+            else:
+                enclosing = period.enclosing(period_type).id
+                outer = self.store.get_values(unit_key, enclosing)
+                for element in elements:
+                    if element.aggregation == "last":
+                        result.update({k: v for k, v in outer.items() if k[0] == element.code})
+        return result
+
+    def grid(self, period_id: str) -> Grid:
+        period = parse_period(period_id)
+        values = self.period_values(period.id)
+        level = self.unit.level
+        shown = {
+            e.code
+            for e in self.catalog.elements_for(level)
+            if e.period_type == period.type or _finer(e.period_type, period.type)
+        }
+        placed: set[str] = set()
+        objectives = []
+        for objective in self.catalog.objectives:
+            blocks = []
+            for indicator in self.catalog.indicators_for(level):
+                if indicator.objective != objective.number:
+                    continue
+                rows = []
+                for element in self.catalog.elements_of_indicator(indicator.code):
+                    if element.code not in shown or element.code in placed:
+                        continue
+                    placed.add(element.code)
+                    rows.append(
+                        ElementRow(
+                            element=element,
+                            indicator=indicator.code,
+                            editable=element.period_type == period.type,
+                            values=_row_values(element, values),
+                        )
+                    )
+                if rows:
+                    blocks.append(IndicatorBlock(indicator, tuple(rows), self._result(indicator, values, period)))
+            if blocks:
+                objectives.append(ObjectiveBlock(objective.number, objective.name, tuple(blocks)))
+        return Grid(period, tuple(objectives))
+
+    def indicator_results(self, period_id: str) -> list[IndicatorResult]:
+        period = parse_period(period_id)
+        values = self.period_values(period.id)
+        return [self._result(i, values, period) for i in self.catalog.indicators_for(self.unit.level)]
+
+    def _result(self, indicator: Indicator, values, period: Period) -> IndicatorResult:
+        value = self.catalog.compute(indicator.code, lookup_in(values, self.catalog))
+        return IndicatorResult(
+            indicator,
+            value,
+            _met(indicator, 2025, value),
+            _met(indicator, 2030, value),
+        )
+
+    def set_cell(self, period_id: str, element_code: str, category: str, text: str | float | None) -> float | None:
+        """Validate and store one cell; ``None`` or blank text clears it. Returns the value stored."""
+        element = self.catalog.element(element_code)
+        check_category(element, category)
+        period = parse_period(period_id)
+        _check_period_type(element, period)
+        if text is None or (isinstance(text, str) and not text.strip()):
+            value = None
+        else:
+            value = parse_value(element, text)
+        self.apply_values({(period.id, element.code, category): value})
+        return value
+
+    def apply_values(self, changes: Mapping[tuple[str, str, str], float | None]) -> int:
+        """Check a batch of (period, element, category) -> value against every rule, then store it
+        in one transaction. Raises ValidationError with every problem; nothing is written then."""
+        unit_key = self.require_profile().unit_key
+        by_period: dict[str, dict[tuple[str, str], float | None]] = {}
+        for (period_id, code, category), value in changes.items():
+            by_period.setdefault(period_id, {})[(code, category)] = value
+        problems = [self._outside_unit_life(p) for p in by_period]
+        problems = [p for p in problems if p]
+        for period_id, period_changes in by_period.items():
+            merged = dict(self.store.get_values(unit_key, period_id))
+            for key, value in period_changes.items():
+                if value is None:
+                    merged.pop(key, None)
+                else:
+                    merged[key] = value
+            touched = {code for code, _category in period_changes}
+            for problem in check_consistency(self.catalog, merged, touched):
+                problems.append(problem.message)
+        if problems:
+            raise ValidationError("\n".join(dict.fromkeys(problems)))
+        written = 0
+        with self.store.transaction():
+            for period_id, period_changes in by_period.items():
+                written += self.store.set_values(unit_key, period_id, period_changes, self.officer)
+        return written
+
+    def _outside_unit_life(self, period_id: str) -> str | None:
+        """A unit exists only while its tree is in force (districts ended on 01/7/2025)."""
+        period = parse_period(period_id)
+        tree = load_tree(self.require_profile().tree)
+        if tree.valid_to and period.start > tree.valid_to:
+            return _("Kỳ {period} bắt đầu sau ngày {end}, khi danh mục đơn vị {tree} đã hết hiệu lực.").format(
+                period=period.id, end=format_date(tree.valid_to), tree=tree.id)
+        if tree.valid_from and period.end < tree.valid_from:
+            return _("Kỳ {period} kết thúc trước ngày {start}, khi danh mục đơn vị {tree} chưa có hiệu lực.").format(
+                period=period.id, start=format_date(tree.valid_from), tree=tree.id)
+        return None
+
+    # -- activities ---------------------------------------------------------------
+    def validate_activity(self, draft: ActivityDraft) -> Activity:
+        errors = []
+        if draft.date is None:
+            errors.append(_("Hãy nhập ngày của hoạt động."))
+        title = clean_text(draft.title)
+        if not title:
+            errors.append(_("Hãy nhập tên hoạt động."))
+        if draft.type not in {t.code for t in self.catalog.activity_types}:
+            errors.append(_("Hãy chọn loại hoạt động."))
+        if draft.fund_source and draft.fund_source not in {f.code for f in self.catalog.fund_sources}:
+            errors.append(_("Nguồn kinh phí không hợp lệ."))
+        for number, label in (
+            (draft.participants_male, _("Số người tham gia (nam)")),
+            (draft.participants_female, _("Số người tham gia (nữ)")),
+            (draft.cost, _("Kinh phí")),
+        ):
+            if number is None or number < 0 or int(number) != number:
+                errors.append(_("{label} phải là số nguyên không âm.").format(label=label))
+        if draft.cost and not draft.fund_source:
+            errors.append(_("Có kinh phí thì phải chọn nguồn kinh phí."))
+        valid_objectives = {o.number for o in self.catalog.objectives}
+        objectives = tuple(sorted(set(draft.objectives)))
+        if not objectives:
+            errors.append(_("Hãy chọn ít nhất một mục tiêu mà hoạt động phục vụ."))
+        elif not set(objectives) <= valid_objectives:
+            errors.append(_("Mục tiêu không hợp lệ."))
+        if errors:
+            raise ValidationError("\n".join(errors))
+        return Activity(
+            id=None,
+            unit=self.require_profile().unit_key,
+            date=draft.date,
+            type=draft.type,
+            title=title,
+            place=clean_text(draft.place),
+            participants_male=int(draft.participants_male),
+            participants_female=int(draft.participants_female),
+            cost=int(draft.cost),
+            fund_source=draft.fund_source,
+            objectives=objectives,
+            note=clean_text(draft.note),
+        )
+
+    def add_activity(self, draft: ActivityDraft) -> Activity:
+        return self.store.add_activity(self.validate_activity(draft), self.officer)
+
+    def add_activities(self, activities: Iterable[Activity]) -> list[Activity]:
+        """Store already validated activities in one transaction."""
+        with self.store.transaction():
+            return [self.store.add_activity(a, self.officer) for a in activities]
+
+    def update_activity(self, activity_id: int, draft: ActivityDraft) -> Activity:
+        activity = replace(self.validate_activity(draft), id=activity_id)
+        self.store.update_activity(activity, self.officer)
+        return activity
+
+    def delete_activity(self, activity_id: int) -> None:
+        self.store.delete_activity(activity_id, self.officer)
+
+    def activities(self, flt: ActivityFilter | None = None) -> list[Activity]:
+        flt = flt or ActivityFilter()
+        found = self.store.list_activities(
+            self.require_profile().unit_key,
+            date_from=flt.date_from,
+            date_to=flt.date_to,
+            objective=flt.objective,
+            type=flt.type,
+        )
+        if flt.text.strip():
+            found = [a for a in found if matches(flt.text, f"{a.title} {a.place} {a.note}")]
+        return found
+
+    def activity_type_name(self, code: str) -> str:
+        return {t.code: t.name for t in self.catalog.activity_types}.get(code, code)
+
+    def fund_source_name(self, code: str) -> str:
+        return {f.code: f.name for f in self.catalog.fund_sources}.get(code, code)
+
+
+def in_action_month(activity: Activity) -> bool:
+    return periods.in_action_month(activity.date)
+
+
+def _finer(period_type: str, than: str) -> bool:
+    return PERIOD_TYPE_ORDER.index(period_type) < PERIOD_TYPE_ORDER.index(than)
+
+
+def _check_period_type(element: DataElement, period: Period) -> None:
+    if element.period_type != period.type:
+        raise ValidationError(
+            _("«{name}» được nhập theo {expected}, không nhập cho kỳ {period}.").format(
+                name=element.name, expected=PERIOD_TYPE_NAMES[element.period_type], period=period.id
+            )
+        )
+
+
+PERIOD_TYPE_NAMES = {
+    "year": _("năm"),
+    "half": _("6 tháng"),
+    "quarter": _("quý"),
+    "month": _("tháng"),
+}
+
+
+def _aggregate(element: DataElement, per_period: Iterable[Mapping[tuple[str, str], float]]):
+    """Derive a coarser period's values from its sub-periods, in time order."""
+    result: dict[tuple[str, str], float] = {}
+    for values in per_period:
+        for (code, category), value in values.items():
+            if code != element.code:
+                continue
+            if element.aggregation == "sum":
+                result[(code, category)] = result.get((code, category), 0.0) + value
+            else:
+                result[(code, category)] = value
+    return result
+
+
+def _row_values(element: DataElement, values) -> dict[str, float | None]:
+    row = {c: values.get((element.code, c)) for c in CATEGORIES}
+    if element.disaggregated:
+        row[""] = effective_total(values, element)
+    return row
+
+
+def _met(indicator: Indicator, year: int, value: float | None) -> bool | None:
+    target = indicator.target(year)
+    if target is None or value is None:
+        return None
+    return target.is_met(value)
