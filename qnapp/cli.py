@@ -1,0 +1,215 @@
+"""The ``qnapp`` command line. Other tools drive it: names, flags, JSON keys and exit
+codes are a contract (0 success, 1 data rejected or refused, 2 usage error)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import click
+
+from qnapp import __version__, backup
+from qnapp.catalog import catalog_as_json, load_catalog
+from qnapp.errors import DataRejected, QnappError
+from qnapp.i18n import _
+from qnapp.paths import default_db_path
+from qnapp.periods import due_date, periods_in_year
+from qnapp.text import format_date
+from qnapp.units import load_tree
+from qnapp.workspace import Workspace
+
+EXIT_REJECTED = 1
+
+
+class QnappGroup(click.Group):
+    """Turns the core's errors into a Vietnamese message and exit code 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DataRejected as err:
+            click.echo(str(err), err=True)
+            for line, reason in err.problems:
+                prefix = _("Dòng {line}: ").format(line=line) if line else ""
+                click.echo(f"  {prefix}{reason}", err=True)
+            ctx.exit(EXIT_REJECTED)
+        except QnappError as err:
+            click.echo(str(err), err=True)
+            ctx.exit(EXIT_REJECTED)
+
+
+@click.group(cls=QnappGroup, help=_("qnapp – số liệu Kế hoạch 82/KH-UBND (bình đẳng giới, phòng ngừa bạo lực trên cơ sở giới)."))
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("Đường dẫn tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu người dùng hoặc QNAPP_HOME)."))
+@click.version_option(__version__, prog_name="qnapp")
+@click.pass_context
+def main(ctx: click.Context, db_path: Path | None) -> None:
+    ctx.obj = db_path or default_db_path()
+
+
+@contextmanager
+def _workspace(ctx: click.Context, *, initialised: bool = True, writes: bool = False):
+    workspace = Workspace.open(ctx.obj)
+    ok = False
+    try:
+        if initialised:
+            workspace.require_profile()
+        yield workspace
+        ok = True
+    finally:
+        # A rotating backup after each successful change; reads leave no trace.
+        workspace.close(backup_on_close=writes and ok)
+
+
+@main.command(help=_("Thiết lập đơn vị và cán bộ cho cơ sở dữ liệu."))
+@click.option("--tree", type=click.Choice(["2021", "2025"]), required=True, help=_("Danh mục đơn vị: 2021 hoặc 2025."))
+@click.option("--unit", "unit_code", required=True, help=_("Mã đơn vị trong danh mục đã chọn."))
+@click.option("--officer", required=True, help=_("Họ tên cán bộ."))
+@click.pass_context
+def init(ctx, tree, unit_code, officer):
+    with _workspace(ctx, initialised=False, writes=True) as ws:
+        profile = ws.initialise(tree, unit_code, officer)
+        unit = load_tree(tree).get(profile.unit_code)
+        click.echo(_("Đã thiết lập: {unit} ({key}), cán bộ {officer}.").format(
+            unit=unit.full_name, key=unit.key, officer=profile.officer))
+
+
+@main.command(help=_("In danh mục mục tiêu, chỉ tiêu và số liệu của Kế hoạch."))
+@click.option("--json", "as_json", is_flag=True, help=_("In dạng JSON."))
+def catalog(as_json):
+    cat = load_catalog()
+    if as_json:
+        click.echo(json.dumps(catalog_as_json(cat), ensure_ascii=False, indent=2))
+        return
+    for objective in cat.objectives:
+        click.echo(f"{objective.code}. {objective.name}")
+        for indicator in cat.indicators:
+            if indicator.objective != objective.number:
+                continue
+            targets = "; ".join(f"{t.year}: {t.op} {t.value}" for t in indicator.targets)
+            click.echo(f"  {indicator.code}  {indicator.name}  [{targets}]")
+
+
+PERIOD_TYPES = ("year", "half", "quarter", "month")
+
+
+@main.command(help=_("Liệt kê các kỳ báo cáo của một năm, với thời gian chốt số liệu và hạn gửi."))
+@click.option("--year", type=int, default=None, help=_("Năm (mặc định: năm báo cáo hiện tại)."))
+@click.option("--json", "as_json", is_flag=True, help=_("In dạng JSON."))
+def periods(year, as_json):
+    from qnapp.periods import period_for
+
+    year = year or period_for(date.today(), "year").year
+    rows = []
+    for period_type in PERIOD_TYPES:
+        for period in periods_in_year(year, period_type):
+            due = due_date(period)
+            rows.append({
+                "id": period.id, "type": period.type, "label": period.label,
+                "start": period.start.isoformat(), "end": period.end.isoformat(),
+                "due": due.isoformat() if due else None,
+            })
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        due = _("trước {date}").format(date=format_date(date.fromisoformat(row["due"]))) if row["due"] else ""
+        click.echo(f"{row['id']:<8} {row['label']:<28} {format_date(date.fromisoformat(row['start']))} – "
+                   f"{format_date(date.fromisoformat(row['end']))}  {due}")
+
+
+@main.group(help=_("Nhập / xuất số liệu dạng CSV."))
+def values():
+    pass
+
+
+@values.command("import", help=_("Nhập số liệu từ tệp CSV (period,element,category,value)."))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def values_import(ctx, file):
+    from qnapp.csvio import import_values
+
+    with _workspace(ctx, writes=True) as ws:
+        result = import_values(ws, file)
+    click.echo(_("Đã nhập {rows} dòng, ghi {written} ô số liệu.").format(rows=result.rows, written=result.written))
+
+
+@values.command("export", help=_("Xuất số liệu của một kỳ ra CSV."))
+@click.argument("period")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_context
+def values_export(ctx, period, output):
+    from qnapp.csvio import export_values
+
+    with _workspace(ctx) as ws, _output(output) as out:
+        export_values(ws, period, out)
+
+
+@main.group(help=_("Nhập / xuất sổ hoạt động dạng CSV."))
+def activities():
+    pass
+
+
+@activities.command("import", help=_("Nhập hoạt động từ tệp CSV."))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def activities_import(ctx, file):
+    from qnapp.csvio import import_activities
+
+    with _workspace(ctx, writes=True) as ws:
+        result = import_activities(ws, file)
+    click.echo(_("Đã nhập {written} hoạt động, bỏ qua {skipped} hoạt động đã có.").format(
+        written=result.written, skipped=result.skipped))
+
+
+@activities.command("export", help=_("Xuất sổ hoạt động ra CSV."))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.pass_context
+def activities_export(ctx, output):
+    from qnapp.csvio import export_activities
+
+    with _workspace(ctx) as ws, _output(output) as out:
+        export_activities(ws, out)
+
+
+@contextmanager
+def _output(path: Path | None):
+    if path is None:
+        yield sys.stdout
+        return
+    # Write beside the target, then replace: a failed export never leaves half a file.
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as out:
+        yield out
+    tmp.replace(path)
+
+
+@main.command(help=_("Tạo dữ liệu mẫu cho một xã trong cơ sở dữ liệu mới."))
+@click.pass_context
+def demo(ctx):
+    from qnapp.demo import fill_demo
+
+    with _workspace(ctx, initialised=False, writes=True) as ws:
+        summary = fill_demo(ws)
+        click.echo(_("Đã tạo dữ liệu mẫu cho {unit}: {values} ô số liệu, {activities} hoạt động ({periods}).").format(
+            unit=ws.unit.full_name, values=summary.values, activities=summary.activities,
+            periods=", ".join(summary.periods)))
+
+
+@main.command("backup", help=_("Sao lưu cơ sở dữ liệu ngay."))
+@click.pass_context
+def backup_cmd(ctx):
+    with _workspace(ctx, initialised=False) as ws:
+        path = backup.make_backup(ws.store)
+    click.echo(_("Đã sao lưu vào {path}").format(path=path))
+
+
+@main.command(help=_("Khôi phục cơ sở dữ liệu từ một bản sao lưu (kiểm tra toàn vẹn trước)."))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def restore(ctx, file):
+    safety = backup.restore_backup(file, ctx.obj)
+    click.echo(_("Đã khôi phục từ {file}. Bản trước khi khôi phục được giữ ở {safety}").format(file=file, safety=safety))
