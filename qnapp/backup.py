@@ -25,9 +25,9 @@ from filelock import FileLock
 from qnapp.errors import DatabaseError
 from qnapp.i18n import _
 from qnapp.paths import backup_dir_for
+from qnapp.text import VN_TZ
 from qnapp.store import (
     SQLITE_MAGIC,
-    VN_TZ,
     Store,
     file_uri,
     inspect_file,

@@ -30,7 +30,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +46,10 @@ from qnapp.errors import (
 )
 from qnapp.i18n import _
 from qnapp.periods import parse_period
+from qnapp.text import now_iso
 
 log = logging.getLogger(__name__)
 
-VN_TZ = timezone(timedelta(hours=7))
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATION_SET = "qnapp"
 MIGRATIONS_TABLE = Migrations.migrations_table
@@ -120,11 +120,6 @@ def m001_initial(db: Database) -> None:
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _now_iso() -> str:
-    # Vietnam has no DST, so a fixed +07:00 offset is exact.
-    return datetime.now(VN_TZ).isoformat(timespec="seconds")
 
 
 def _nfc(text: str) -> str:
@@ -587,7 +582,7 @@ class Store:
             )
             old = None if row is None else json.loads(row[0])
             action = "insert" if row is None else "update"
-            self._audit(_now_iso(), who, action, "setting", key, old, json.loads(text))
+            self._audit(now_iso(), who, action, "setting", key, old, json.loads(text))
         return True
 
     # --- values ---------------------------------------------------------------------------
@@ -649,7 +644,7 @@ class Store:
             clean[self._cell(key)] = None if value is None else _number(value)
         if not clean:
             return 0
-        now = _now_iso()
+        now = now_iso()
         changed = 0
         with self.transaction():
             current = self._values(unit, period)
@@ -707,7 +702,7 @@ class Store:
             raise ValueError("a new activity must have id=None")
         a = _clean_activity(activity)
         who = _who(who)
-        now = _now_iso()
+        now = now_iso()
         row = _activity_row(a)
         row.update(created_at=now, created_by=who, updated_at=now, updated_by=who)
         with self.transaction():
@@ -728,7 +723,7 @@ class Store:
             raise ValueError("update_activity needs an activity with an id")
         a = _clean_activity(activity)
         who = _who(who)
-        now = _now_iso()
+        now = now_iso()
         with self.transaction():
             row = self.conn.execute(_ACTIVITY_SELECT + " WHERE id = ?", [a.id]).fetchone()
             if row is None:
@@ -759,7 +754,7 @@ class Store:
             old = _activity_from_row(row)
             self.db.execute("DELETE FROM activities WHERE id = ?", [activity_id])
             self._audit(
-                _now_iso(), who, "delete", "activity", str(activity_id), _activity_json(old), None
+                now_iso(), who, "delete", "activity", str(activity_id), _activity_json(old), None
             )
 
     def list_activities(

@@ -14,7 +14,8 @@ from qnapp.backup import (
 )
 from qnapp.errors import DatabaseError, DatabaseLockedError, NewerDatabaseError, QnappError
 from qnapp.paths import backup_dir_for
-from qnapp.store import VN_TZ, Store, inspect_file
+from qnapp.store import Store, inspect_file
+from qnapp.text import VN_TZ
 
 UNIT = "2021:06652"
 WHO = "Nguyễn Thị Hoa"
