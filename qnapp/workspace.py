@@ -64,6 +64,16 @@ class IndicatorResult:
     value: float | None
     met_2025: bool | None
     met_2030: bool | None
+    milestone: int  # the target year this period is judged against
+
+    @property
+    def met(self) -> bool | None:
+        return self.met_2025 if self.milestone == 2025 else self.met_2030
+
+
+def milestone_for(period: Period) -> int:
+    """Periods up to 2025 answer to the mid-term targets, later ones to 2030's."""
+    return 2025 if period.year <= 2025 else 2030
 
 
 @dataclass(frozen=True)
@@ -202,12 +212,28 @@ class Workspace:
         return [t for t in PERIOD_TYPE_ORDER if t in types]
 
     def current_period(self, today: date | None = None, period_type: str = "half") -> Period:
-        """The period to work on today; a unit of a past tree stays on its last period."""
+        """The period to work on today; a unit of a past tree stays on the last period
+        whose report fell due while the unit still existed."""
         today = today or date.today()
         valid_to = load_tree(self.require_profile().tree).valid_to
-        if valid_to and today > valid_to:
-            today = valid_to
-        return periods.period_for(today, period_type)
+        if not valid_to or today <= valid_to:
+            return periods.period_for(today, period_type)
+        period = periods.period_for(valid_to, period_type)
+        while periods.due_date(period) > valid_to:
+            period = period.previous()
+        return period
+
+    def recent_periods(self, period_type: str, count: int, today: date | None = None) -> list[Period]:
+        """Periods the unit can hold figures for, newest first: from the one under way
+        (or the last one of a past tree) back ``count`` periods, none before the tree."""
+        today = today or date.today()
+        tree = load_tree(self.require_profile().tree)
+        period = periods.period_for(min(today, tree.valid_to) if tree.valid_to else today, period_type)
+        found = []
+        while len(found) < count and not (tree.valid_from and period.end < tree.valid_from):
+            found.append(period)
+            period = period.previous()
+        return found
 
     # -- values -------------------------------------------------------------------
     def stored_values(self, period_id: str) -> dict[tuple[str, str], float]:
@@ -281,12 +307,32 @@ class Workspace:
 
     def _result(self, indicator: Indicator, values, period: Period) -> IndicatorResult:
         value = self.catalog.compute(indicator.code, lookup_in(values, self.catalog))
+        if value is None:
+            value = self._own_minimum_share(indicator, period)
         return IndicatorResult(
             indicator,
             value,
             _met(indicator, 2025, value),
             _met(indicator, 2030, value),
+            milestone_for(period),
         )
+
+    def _own_minimum_share(self, indicator: Indicator, period: Period) -> float | None:
+        """A share-of-units indicator (6.3: communes with ≥ 4 news items each quarter) seen
+        from one unit: 100 when it met the minimum in every sub-period, else 0."""
+        unit_key = self.require_profile().unit_key
+        for element in self.catalog.elements_of_indicator(indicator.code):
+            if not element.min_per_period or self.unit.level not in element.levels:
+                continue
+            if element.period_type != period.type and not _finer(element.period_type, period.type):
+                continue
+            subs = [p.id for p in period.sub_periods(element.period_type)]
+            per_sub = self.store.get_values_many(unit_key, subs)
+            counts = [per_sub[s].get((element.code, "")) for s in subs]
+            if any(c is None for c in counts):
+                return None
+            return 100.0 if all(c >= element.min_per_period for c in counts) else 0.0
+        return None
 
     def set_cell(self, period_id: str, element_code: str, category: str, text: str | float | None) -> float | None:
         """Validate and store one cell; ``None`` or blank text clears it. Returns the value stored."""

@@ -157,7 +157,9 @@ def test_periods_outside_the_units_tree_are_refused(workspace):
     # The 2021 tree ended on 30/6/2025: a 2021 commune cannot report for 2026.
     with pytest.raises(ValidationError, match="hết hiệu lực"):
         workspace.set_cell("2026S1", "GBV_VICTIMS", "nu", "1")
-    assert workspace.current_period(date(2026, 11, 30)).id == "2025S2"
+    # Its last report was 2025S1 (due 10/6/2025); S2 fell due after the tree ended.
+    assert workspace.current_period(date(2026, 11, 30)).id == "2025S1"
+    assert workspace.current_period(date(2026, 11, 30), "year").id == "2024"
 
 
 def test_new_tree_units_start_on_1_july_2025(db_path):
@@ -169,3 +171,29 @@ def test_new_tree_units_start_on_1_july_2025(db_path):
         ws.set_cell("2025S2", "GBV_VICTIMS", "nu", "1")
     finally:
         ws.close(backup_on_close=False)
+
+
+def test_results_are_judged_against_the_milestone_of_their_period(workspace):
+    workspace.set_cell("2025S1", "GBV_VICTIMS", "nu", "10")
+    workspace.set_cell("2025S1", "GBV_VICTIMS_SUPPORTED", "nu", "8")
+    result = {r.indicator.code: r for r in workspace.indicator_results("2025S1")}["3.2a"]
+    assert result.milestone == 2025 and result.met is True and result.met_2030 is False
+
+
+def test_a_commune_sees_its_own_share_for_the_quarterly_news_target(workspace):
+    for quarter, count in (("2025Q1", "4"), ("2025Q2", "5")):
+        workspace.set_cell(quarter, "GE_NEWS_ITEMS", "", count)
+    assert {r.indicator.code: r.value for r in workspace.indicator_results("2025S1")}["6.3"] == 100.0
+    workspace.set_cell("2025Q2", "GE_NEWS_ITEMS", "", "3")  # below the plan's 04 a quarter
+    result = {r.indicator.code: r for r in workspace.indicator_results("2025S1")}["6.3"]
+    assert result.value == 0.0 and result.met is False
+    # A quarter not yet recorded leaves the half-year undecided.
+    assert {r.indicator.code: r.value for r in workspace.indicator_results("2025")}["6.3"] is None
+
+
+def test_recent_periods_stay_inside_the_units_tree(workspace, db_path):
+    # A 2021 commune can still pick year 2025 (for the stocks its S1 report uses) but not 2026.
+    years = [p.id for p in workspace.recent_periods("year", 3, today=date(2026, 11, 30))]
+    assert years == ["2025", "2024", "2023"]
+    halves = [p.id for p in workspace.recent_periods("half", 2, today=date(2024, 8, 1))]
+    assert halves == ["2024S2", "2024S1"]

@@ -1,0 +1,5 @@
+"""Start the qnapp desktop program: ``python main.py [--db TỆP] [--demo]``."""
+
+from ui.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""The home page and the period picker: what is due, when, and how much is filled in."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ui.app import build_main_window
+from ui.models.entry_model import Col
+from ui.pages.home import HomePage
+from ui.widgets.period_picker import PeriodPicker
+
+
+def make_home(qtbot, workspace, period, today):
+    page = HomePage(workspace, period, today=lambda: today)
+    qtbot.addWidget(page)
+    return page
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2025, 5, 29), "Còn 12 ngày"),
+        (date(2025, 6, 9), "Hôm nay là ngày cuối để gửi"),
+        (date(2025, 6, 12), "Đã quá hạn 3 ngày"),
+    ],
+)
+def test_home_shows_deadline_and_days_left(qtbot, workspace, today, expected):
+    page = make_home(qtbot, workspace, "2025S1", today)
+    assert page.period_label.text() == "<b>6 tháng đầu năm 2025</b>"
+    assert page.window_label.text() == "Từ 15/12/2024 đến 14/06/2025"
+    assert page.due_label.text() == "trước 10/06/2025"
+    assert page.days_label.text() == expected
+
+
+def test_home_shows_unit_and_officer(qtbot, workspace):
+    page = make_home(qtbot, workspace, "2025S1", date(2025, 5, 1))
+    assert page.unit_label.text() == "Thị trấn Tiên Yên (mã 06862)"
+    assert page.officer_label.text() == "Nguyễn Thị Lan"
+
+
+def test_completeness_grows_as_values_are_entered(qtbot, workspace):
+    window = build_main_window(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    window.period_picker.set_period("2025S1")
+    home, entry = window.home_page, window.entry_page
+    assert home.completeness_label.text() == "Đã nhập 0/16 ô (0%)"
+    assert home.progress.value() == 0
+
+    window.nav.setCurrentRow(window.ENTRY)
+    table, model = entry.table, entry.model
+    index = next(
+        model.index(r, Col.MALE)
+        for r in range(model.rowCount())
+        if model.element_at(model.index(r, 0)) and model.element_at(model.index(r, 0)).element.code == "GBV_VICTIMS"
+    )
+    table.setCurrentIndex(index)
+    qtbot.keyClicks(table, "3")
+    qtbot.keyClick(table.indexWidget(index), Qt.Key.Key_Return)
+    window.nav.setCurrentRow(window.HOME)
+
+    assert home.completeness_label.text() == "Đã nhập 1/16 ô (6%)"
+    assert (home.progress.value(), home.progress.maximum()) == (1, 16)
+
+
+def test_period_picker_shows_window_and_due_date_and_announces_changes(qtbot, workspace):
+    picker = PeriodPicker(workspace)
+    qtbot.addWidget(picker)
+    assert [picker.type_combo.itemText(i) for i in range(picker.type_combo.count())] == ["Năm", "6 tháng", "Quý"]
+    assert picker.period_id == workspace.current_period().id
+
+    with qtbot.waitSignal(picker.periodChanged) as signal:
+        picker.set_period("2025S1")
+    assert signal.args == ["2025S1"]
+    assert picker.period_combo.currentText() == "6 tháng đầu năm 2025"
+    assert picker.window_label.text() == "Từ 15/12/2024 đến 14/06/2025"
+    assert picker.due_label.text() == "Hạn gửi: trước 10/06/2025"
+
+    with qtbot.waitSignal(picker.periodChanged) as signal:
+        picker.type_combo.setCurrentIndex(picker.type_combo.findData("year"))
+    # The 2021 unit list ended on 30/06/2025, so its units stay on report year 2025.
+    assert signal.args == ["2025"]
+    assert picker.due_label.text() == "Hạn gửi: trước 10/12/2025"
+    assert picker.window_label.text() == "Từ 15/12/2024 đến 14/12/2025"
+
+    with qtbot.waitSignal(picker.periodChanged) as signal:
+        picker.period_combo.setCurrentIndex(1)  # the year before
+    assert signal.args == ["2024"]
+    assert picker.period_combo.currentText() == "Năm 2024"

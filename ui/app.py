@@ -1,0 +1,128 @@
+"""The composition root: arguments, the QApplication, the workspace, the main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, QThreadPool
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from qnapp import APP_NAME, __version__
+from qnapp.errors import DatabaseError, DatabaseLockedError, NewerDatabaseError, QnappError
+from qnapp.i18n import _
+from qnapp.paths import data_dir, default_db_path
+from qnapp.workspace import Workspace
+from ui.dialogs.setup_dialog import SetupDialog
+from ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+DEMO_FILENAME = "demo.sqlite"
+# Fonts with full Vietnamese coverage, best first (Windows, then Linux).
+FONT_FAMILIES = ("Segoe UI", "Tahoma", "Arial", "Noto Sans", "DejaVu Sans")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="qnapp", description=_("Ghi số liệu, hoạt động của Kế hoạch 82/KH-UBND.")
+    )
+    parser.add_argument("--db", type=Path, default=None, help=_("tệp cơ sở dữ liệu"))
+    parser.add_argument("--demo", action="store_true", help=_("dùng thử với dữ liệu mẫu (tệp riêng)"))
+    return parser.parse_args(argv)
+
+
+def demo_db_path() -> Path:
+    return data_dir() / DEMO_FILENAME
+
+
+def configure_application(app: QApplication) -> None:
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("qnapp")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    families = set(QFontDatabase.families())
+    family = next((f for f in FONT_FAMILIES if f in families), None)
+    if family:
+        font = QFont(family)
+        font.setPointSize(max(app.font().pointSize(), 10))
+        app.setFont(font)
+
+
+def open_error_text(err: DatabaseError) -> str:
+    if isinstance(err, DatabaseLockedError):
+        lead = _("Cơ sở dữ liệu đang được mở ở một cửa sổ qnapp khác.")
+    elif isinstance(err, NewerDatabaseError):
+        lead = _("Cơ sở dữ liệu do một phiên bản qnapp mới hơn tạo ra; hãy cập nhật qnapp.")
+    else:
+        lead = _("Không mở được cơ sở dữ liệu.")
+    return "{}\n\n{}".format(lead, err)
+
+
+def _show_error(parent: QWidget | None, text: str) -> None:
+    QMessageBox.critical(parent, _("qnapp – lỗi"), text)
+
+
+def open_workspace(path: Path, *, demo: bool) -> Workspace | None:
+    """Open (and for the demo, fill) the workspace; show what went wrong and give None."""
+    try:
+        workspace = Workspace.open(path)
+    except DatabaseError as err:
+        _show_error(None, open_error_text(err))
+        return None
+    if demo and not workspace.is_initialised:
+        try:
+            from qnapp.demo import fill_demo
+        except ImportError:
+            workspace.close(backup_on_close=False)
+            _show_error(None, _("Bản cài đặt này chưa có dữ liệu mẫu."))
+            return None
+        try:
+            fill_demo(workspace)
+        except QnappError as err:
+            workspace.close(backup_on_close=False)
+            _show_error(None, _("Không tạo được dữ liệu mẫu: {error}").format(error=err))
+            return None
+    return workspace
+
+
+def build_main_window(workspace: Workspace, *, demo: bool = False) -> MainWindow:
+    return MainWindow(workspace, demo=demo)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure_application(app)
+
+    demo = args.demo
+    workspace = open_workspace(demo_db_path() if demo else (args.db or default_db_path()), demo=demo)
+    if workspace is None:
+        return 1
+    if not workspace.is_initialised:
+        result = SetupDialog(workspace).exec()
+        if result == SetupDialog.DEMO:
+            workspace.close(backup_on_close=False)
+            demo = True
+            workspace = open_workspace(demo_db_path(), demo=True)
+            if workspace is None:
+                return 1
+        elif result != QDialog.DialogCode.Accepted:
+            workspace.close(backup_on_close=False)
+            return 0
+
+    window = build_main_window(workspace, demo=demo)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        QThreadPool.globalInstance().waitForDone()  # a backup may still be running
+        try:
+            workspace.close()  # makes the rotating backup
+        except QnappError as err:
+            log.error("closing the workspace failed: %s", err)
+            _show_error(None, _("Đóng cơ sở dữ liệu chưa trọn vẹn: {error}").format(error=err))
