@@ -24,6 +24,13 @@ TIME_TARGET, MEMORY_TARGET = 2.0, 2.5
 
 
 def _peak_memory_kib() -> int | None:
+    try:  # Linux: the high-water mark of this process image (ru_maxrss survives exec)
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # Windows: no resource module

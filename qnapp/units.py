@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from qnapp.errors import QnappError
 from qnapp.i18n import _
@@ -128,9 +128,6 @@ class UnitTree:
     _successors: dict[str, tuple[Unit, ...]] = field(
         init=False, repr=False, compare=False, hash=False
     )
-    _search: tuple[tuple[Unit, SearchText], ...] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
 
     def __post_init__(self) -> None:
         by_code: dict[str, Unit] = {}
@@ -161,12 +158,12 @@ class UnitTree:
         object.__setattr__(
             self, "_successors", {c: tuple(sorted(v, key=by_key)) for c, v in successors.items()}
         )
-        # Precomputed word lists: search runs on every keystroke of a filter box.
-        object.__setattr__(
-            self,
-            "_search",
-            tuple((u, SearchText.of(u.full_name)) for u in self.units),
-        )
+
+    @cached_property
+    def _search(self) -> tuple[tuple[Unit, SearchText], ...]:
+        # Word lists made once, on the first search (start-up needs none): search runs
+        # on every keystroke of a filter box.
+        return tuple((u, SearchText.of(u.full_name)) for u in self.units)
 
     def __contains__(self, code: object) -> bool:
         return code in self._by_code

@@ -16,7 +16,6 @@ from qnapp.errors import DatabaseError, DatabaseLockedError, NewerDatabaseError,
 from qnapp.i18n import _
 from qnapp.paths import data_dir, default_db_path
 from qnapp.workspace import Workspace
-from ui.dialogs.setup_dialog import SetupDialog
 from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -104,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     if workspace is None:
         return 1
     if not workspace.is_initialised:
+        from ui.dialogs.setup_dialog import SetupDialog  # first run only: keep it off start-up
+
         result = SetupDialog(workspace).exec()
         if result == SetupDialog.DEMO:
             workspace.close(backup_on_close=False)

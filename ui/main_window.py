@@ -19,8 +19,6 @@ from qnapp.i18n import _
 from qnapp.workspace import Workspace
 from ui import ops
 from ui.dialog_service import DialogService
-from ui.pages.activities import ActivitiesPage
-from ui.pages.entry import EntryPage
 from ui.pages.home import HomePage
 from ui.widgets.period_picker import PeriodPicker
 
@@ -42,8 +40,9 @@ class MainWindow(QMainWindow):
         self.period_picker = PeriodPicker(workspace)
         period_id = self.period_picker.period_id
         self.home_page = HomePage(workspace, period_id)
-        self.entry_page = EntryPage(workspace, period_id)
-        self.activities_page = ActivitiesPage(workspace, dialogs=self.dialogs)
+        # The other pages are built when first shown: the first paint waits for none of them.
+        self._entry_page = None
+        self._activities_page = None
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Chuyển trang"))
@@ -51,7 +50,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.nav.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
         self.stack = QStackedWidget()
-        for page in (self.home_page, self.entry_page, self.activities_page):
+        for page in (self.home_page, QWidget(), QWidget()):
             self.stack.addWidget(page)
 
         right = QVBoxLayout()
@@ -71,8 +70,32 @@ class MainWindow(QMainWindow):
 
         self.nav.currentRowChanged.connect(self.show_page)
         self.period_picker.periodChanged.connect(self._period_changed)
-        self.entry_page.valuesChanged.connect(self.home_page.refresh)
         self.nav.setCurrentRow(self.HOME)
+
+    @property
+    def entry_page(self):
+        if self._entry_page is None:
+            from ui.pages.entry import EntryPage
+
+            self._entry_page = EntryPage(self.workspace, self.period_picker.period_id)
+            self._entry_page.valuesChanged.connect(self.home_page.refresh)
+            self._put_page(self.ENTRY, self._entry_page)
+        return self._entry_page
+
+    @property
+    def activities_page(self):
+        if self._activities_page is None:
+            from ui.pages.activities import ActivitiesPage
+
+            self._activities_page = ActivitiesPage(self.workspace, dialogs=self.dialogs)
+            self._put_page(self.ACTIVITIES, self._activities_page)
+        return self._activities_page
+
+    def _put_page(self, index: int, page: QWidget) -> None:
+        placeholder = self.stack.widget(index)
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(_("&Tệp"))
@@ -94,6 +117,10 @@ class MainWindow(QMainWindow):
             go.addAction(action)
 
     def show_page(self, index: int) -> None:
+        if index == self.ENTRY:  # pages are built on their first visit
+            self.entry_page
+        elif index == self.ACTIVITIES:
+            self.activities_page
         self.stack.setCurrentIndex(index)
         self.period_picker.setVisible(index != self.ACTIVITIES)  # activities filter by date
         if index == self.ENTRY:
@@ -101,7 +128,8 @@ class MainWindow(QMainWindow):
 
     def _period_changed(self, period_id: str) -> None:
         self.home_page.set_period(period_id)
-        self.entry_page.set_period(period_id)
+        if self._entry_page is not None:
+            self._entry_page.set_period(period_id)
 
     def backup_now(self) -> None:
         self.backup_action.setEnabled(False)
