@@ -223,6 +223,12 @@ class Workspace:
             period = period.previous()
         return period
 
+    def tree_ended(self, today: date | None = None) -> date | None:
+        """The last day of the unit's tree when that day has passed (a 2021 unit after
+        the 2025 reform), else None: its reports are history, not overdue."""
+        valid_to = load_tree(self.require_profile().tree).valid_to
+        return valid_to if valid_to and (today or date.today()) > valid_to else None
+
     def recent_periods(self, period_type: str, count: int, today: date | None = None) -> list[Period]:
         """Periods the unit can hold figures for, newest first: from the one under way
         (or the last one of a past tree) back ``count`` periods, none before the tree."""
@@ -354,6 +360,7 @@ class Workspace:
         by_period: dict[str, dict[tuple[str, str], float | None]] = {}
         for (period_id, code, category), value in changes.items():
             by_period.setdefault(period_id, {})[(code, category)] = value
+        self._refuse_locked(periods=by_period)
         problems = [self._outside_unit_life(p) for p in by_period]
         problems = [p for p in problems if p]
         for period_id, period_changes in by_period.items():
@@ -385,6 +392,13 @@ class Workspace:
             return _("Kỳ {period} kết thúc trước ngày {start}, khi danh mục đơn vị {tree} chưa có hiệu lực.").format(
                 period=period.id, start=format_date(tree.valid_from), tree=tree.id)
         return None
+
+    def _refuse_locked(self, *, periods: Iterable[str] = (), dates: Iterable[date] = ()) -> None:
+        """Figures and activities of a period already sent up are locked until it is
+        reopened (``qnapp.bundles.locks``); raises PeriodLockedError (a ValidationError)."""
+        from qnapp.bundles.locks import refuse_if_locked  # lazy: keeps start-up light
+
+        refuse_if_locked(self.store, self.require_profile().unit_key, periods=periods, dates=dates)
 
     # -- activities ---------------------------------------------------------------
     def validate_activity(self, draft: ActivityDraft) -> Activity:
@@ -431,19 +445,28 @@ class Workspace:
         )
 
     def add_activity(self, draft: ActivityDraft) -> Activity:
-        return self.store.add_activity(self.validate_activity(draft), self.officer)
+        activity = self.validate_activity(draft)
+        self._refuse_locked(dates=[activity.date])
+        return self.store.add_activity(activity, self.officer)
 
     def add_activities(self, activities: Iterable[Activity]) -> list[Activity]:
         """Store already validated activities in one transaction."""
+        activities = list(activities)
+        self._refuse_locked(dates=[a.date for a in activities])
         with self.store.transaction():
             return [self.store.add_activity(a, self.officer) for a in activities]
 
     def update_activity(self, activity_id: int, draft: ActivityDraft) -> Activity:
         activity = replace(self.validate_activity(draft), id=activity_id)
+        old = self.store.get_activity(activity_id)
+        self._refuse_locked(dates=[activity.date] + ([old.date] if old else []))
         self.store.update_activity(activity, self.officer)
         return activity
 
     def delete_activity(self, activity_id: int) -> None:
+        old = self.store.get_activity(activity_id)
+        if old is not None:
+            self._refuse_locked(dates=[old.date])
         self.store.delete_activity(activity_id, self.officer)
 
     def activities(self, flt: ActivityFilter | None = None) -> list[Activity]:

@@ -35,6 +35,12 @@ def test_home_shows_deadline_and_days_left(qtbot, workspace, today, expected):
     assert page.days_label.text() == expected
 
 
+def test_home_of_a_retired_unit_list_says_so_instead_of_overdue(qtbot, workspace):
+    page = make_home(qtbot, workspace, "2025S1", date(2026, 11, 30))
+    assert "hết hiệu lực" in page.days_label.text() and "30/06/2025" in page.days_label.text()
+    assert "quá hạn" not in page.days_label.text()
+
+
 def test_home_shows_unit_and_officer(qtbot, workspace):
     page = make_home(qtbot, workspace, "2025S1", date(2025, 5, 1))
     assert page.unit_label.text() == "Thị trấn Tiên Yên (mã 06862)"

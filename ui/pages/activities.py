@@ -165,7 +165,10 @@ class ActivitiesPage(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        # Titles are long: give them room (the user can widen it), the list scrolls sideways.
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(COL_TITLE, 340)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header.setHighlightSections(False)
         self.table.setAccessibleName(_("Danh sách hoạt động"))
 

@@ -97,9 +97,18 @@ class HomePage(QWidget):
         self.period_label.setText("<b>{}</b>".format(period.label))
         self.window_label.setText(window_text(period))
         self.due_label.setText(_("trước {date}").format(date=format_date(due_date(period))))
-        days = days_left(period, self._today())
-        self.days_label.setText(days_left_text(days))
-        self.days_label.setStyleSheet("color: #b71c1c; font-weight: bold;" if days <= 3 else "color: #1b5e20;")
+        ended = self._workspace.tree_ended(self._today())
+        if ended:
+            self.days_label.setText(
+                _("Danh mục đơn vị này hết hiệu lực từ sau ngày {date}: số liệu là của các kỳ đã qua.").format(
+                    date=format_date(ended)
+                )
+            )
+            self.days_label.setStyleSheet("color: #5d4037;")
+        else:
+            days = days_left(period, self._today())
+            self.days_label.setText(days_left_text(days))
+            self.days_label.setStyleSheet("color: #b71c1c; font-weight: bold;" if days <= 3 else "color: #1b5e20;")
         filled, expected = self._workspace.grid(period.id).completeness()
         self.completeness_label.setText(completeness_text(filled, expected))
         self.progress.setRange(0, max(expected, 1))
