@@ -70,11 +70,21 @@ def _workspace(ctx: click.Context, *, initialised: bool = True, writes: bool = F
 @click.option("--officer", required=True, help=_("Họ tên cán bộ."))
 @click.pass_context
 def init(ctx, tree, unit_code, officer):
+    from qnapp import cli_keys, keys
+
+    passphrase = keys.passphrase_from_env()
+    if passphrase is not None:
+        keys.check_passphrase(passphrase)  # refuse before anything is written
     with _workspace(ctx, initialised=False, writes=True) as ws:
         profile = ws.initialise(tree, unit_code, officer)
         unit = load_tree(tree).get(profile.unit_code)
         click.echo(_("Đã thiết lập: {unit} ({key}), cán bộ {officer}.").format(
             unit=unit.full_name, key=unit.key, officer=profile.officer))
+        if passphrase is None:
+            cli_keys.echo_no_key()
+        else:
+            cli_keys.echo_new_key(
+                keys.create_key(ws.store, profile.unit_key, passphrase, who=profile.officer))
 
 
 @main.command(help=_("In danh mục mục tiêu, chỉ tiêu và số liệu của Kế hoạch."))
@@ -190,13 +200,19 @@ def _output(path: Path | None):
 @main.command(help=_("Tạo dữ liệu mẫu cho một xã trong cơ sở dữ liệu mới."))
 @click.pass_context
 def demo(ctx):
-    from qnapp.demo import fill_demo
+    from qnapp import cli_keys, keys
+    from qnapp.demo import DEMO_PASSPHRASE, fill_demo
 
+    passphrase = keys.passphrase_from_env() or DEMO_PASSPHRASE
     with _workspace(ctx, initialised=False, writes=True) as ws:
-        summary = fill_demo(ws)
+        summary = fill_demo(ws, passphrase=passphrase)
         click.echo(_("Đã tạo dữ liệu mẫu cho {unit}: {values} ô số liệu, {activities} hoạt động ({periods}).").format(
             unit=ws.unit.full_name, values=summary.values, activities=summary.activities,
             periods=", ".join(summary.periods)))
+        cli_keys.echo_new_key(keys.own_public_key(ws.store))
+        if passphrase == DEMO_PASSPHRASE:
+            click.echo(_("Mật khẩu khóa mẫu: {passphrase} (chỉ dùng cho dữ liệu mẫu).").format(
+                passphrase=DEMO_PASSPHRASE))
 
 
 @main.command("backup", help=_("Sao lưu cơ sở dữ liệu ngay."))
@@ -213,3 +229,9 @@ def backup_cmd(ctx):
 def restore(ctx, file):
     safety = backup.restore_backup(file, ctx.obj)
     click.echo(_("Đã khôi phục từ {file}. Bản trước khi khôi phục được giữ ở {safety}").format(file=file, safety=safety))
+
+
+from qnapp.cli_keys import keys as _keys  # noqa: E402 - registered last (it imports this module lazily)
+
+main.add_command(_keys)
+from qnapp.cli_bundles import register as _register_bundles; _register_bundles(main)  # noqa: E402, E702

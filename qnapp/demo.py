@@ -6,12 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from qnapp import keys
 from qnapp.errors import QnappError
 from qnapp.i18n import _
 from qnapp.workspace import ActivityDraft, Workspace
 
 DEMO_TREE, DEMO_UNIT = "2021", "06862"  # Thị trấn Tiên Yên, Huyện Tiên Yên
 DEMO_OFFICER = "Hoàng Thị Mai"
+# The demo unit's signing-key passphrase. Documented and fixed: a demo database never
+# holds real figures, so its key proves nothing and needs no secret.
+DEMO_PASSPHRASE = "dulieumau-qnapp"
 
 # Half-year counts per period: (nam, nữ) or a total.
 _HALF_YEARS = {
@@ -89,12 +93,21 @@ class DemoSummary:
     values: int
     activities: int
     periods: tuple[str, ...]
+    fingerprint: str = ""  # the demo unit's signing key ("" when none was made)
 
 
-def fill_demo(workspace: Workspace) -> DemoSummary:
+def fill_demo(workspace: Workspace, passphrase: str | None = DEMO_PASSPHRASE) -> DemoSummary:
+    """Initialise a new database as the demo commune with figures, activities and a
+    signing key protected by ``passphrase`` (None: no key)."""
     if workspace.is_initialised:
         raise QnappError(_("Chỉ tạo dữ liệu mẫu trong một cơ sở dữ liệu mới, chưa thiết lập."))
-    workspace.initialise(DEMO_TREE, DEMO_UNIT, DEMO_OFFICER)
+    if passphrase is not None:
+        keys.check_passphrase(passphrase)
+    profile = workspace.initialise(DEMO_TREE, DEMO_UNIT, DEMO_OFFICER)
+    fingerprint = ""
+    if passphrase is not None:
+        fingerprint = keys.create_key(
+            workspace.store, profile.unit_key, passphrase, who=DEMO_OFFICER).fingerprint
     changes: dict[tuple[str, str, str], float] = {}
     for table in (_HALF_YEARS, _YEARS):
         for period, figures in table.items():
@@ -115,4 +128,5 @@ def fill_demo(workspace: Workspace) -> DemoSummary:
     ]
     added = workspace.add_activities([workspace.validate_activity(d) for d in drafts])
     periods = tuple(sorted({p for p, _code, _cat in changes}))
-    return DemoSummary(values=written, activities=len(added), periods=periods)
+    return DemoSummary(values=written, activities=len(added), periods=periods,
+                       fingerprint=fingerprint)

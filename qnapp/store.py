@@ -119,6 +119,68 @@ def m001_initial(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations()
+def m002_keys(db: Database) -> None:
+    """Signing keys (``qnapp.keys``): the unit's own keys and a parent's trust registry."""
+    for sql in (
+        """CREATE TABLE own_keys (
+            fingerprint TEXT PRIMARY KEY NOT NULL,   -- sha256(raw public key), hex
+            key_id TEXT NOT NULL UNIQUE,             -- minisign key id, hex, file order
+            public_key TEXT NOT NULL,                -- minisign base64 ("RW…")
+            unit TEXT NOT NULL,                      -- unit key "tree:code"
+            encrypted_private TEXT NOT NULL,         -- JSON: scrypt params, salt, nonce, ct
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('active', 'retired'))
+        )""",
+        """CREATE TABLE trusted_keys (
+            fingerprint TEXT PRIMARY KEY NOT NULL,
+            key_id TEXT NOT NULL UNIQUE,
+            public_key TEXT NOT NULL,
+            unit TEXT NOT NULL,                      -- the one child unit it signs for
+            holder TEXT NOT NULL DEFAULT '',
+            trusted_at TEXT NOT NULL,
+            trusted_by TEXT NOT NULL,
+            valid_from TEXT NOT NULL,                -- ISO date
+            revoked_from TEXT,                       -- ISO date; NULL = not revoked
+            revoked_reason TEXT NOT NULL DEFAULT ''
+        )""",
+        "CREATE INDEX trusted_keys_unit ON trusted_keys (unit)",
+    ):
+        db.execute(sql)
+
+
+@migrations()
+def m003_bundles(db: Database) -> None:
+    """Signed report bundles (``qnapp.bundles``): what this unit exported, and its locks."""
+    for sql in (
+        """CREATE TABLE bundle_exports (
+            digest TEXT PRIMARY KEY NOT NULL,        -- sha256(tagmanifest bytes), hex
+            bundle_id TEXT NOT NULL UNIQUE,          -- uuid4, one per revision
+            unit TEXT NOT NULL,                      -- unit key "tree:code"
+            period TEXT NOT NULL,
+            report_type TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            supersedes TEXT,                         -- digest of revision - 1
+            reason TEXT,                             -- why revision > 1 was sent
+            created_at TEXT NOT NULL,
+            signer_fingerprint TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            content BLOB NOT NULL,                   -- the zip, byte for byte
+            UNIQUE (unit, period, report_type, revision)
+        )""",
+        """CREATE TABLE locked_periods (
+            unit TEXT NOT NULL,
+            period TEXT NOT NULL,
+            revision INTEGER NOT NULL,               -- the export that locked it
+            locked_at TEXT NOT NULL,
+            reopened_at TEXT,                        -- NULL while locked
+            reason TEXT NOT NULL DEFAULT '',         -- why it was reopened
+            PRIMARY KEY (unit, period, revision)
+        )""",
+    ):
+        db.execute(sql)
+
+
 # --- helpers ---------------------------------------------------------------------------
 
 

@@ -18,6 +18,8 @@ from qnapp.store import Activity, Store, inspect_file, value_audit_key
 ROOT = Path(__file__).resolve().parents[2]
 UNIT = "2021:06652"
 WHO = "Nguyễn Thị Hoa"
+# Every registered migration, in order: the schema of a fresh or current database.
+SCHEMA = tuple(m.name for m in store_mod.migrations._migrations)
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def act(**kw):
 def test_fresh_file_gets_schema_and_pragmas(store, db_path):
     assert db_path.exists()
     assert store.path == db_path
-    assert store.schema_version == ("m001_initial",)
+    assert store.schema_version == SCHEMA and SCHEMA[0] == "m001_initial"
     tables = set(store.db.table_names())
     assert {"settings", "data_values", "activities", "audit", "_sqlite_migrations"} <= tables
     indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
@@ -67,9 +69,9 @@ def test_reopen_keeps_data_and_does_not_migrate_twice(db_path):
     with Store.open(db_path, create=False) as s:
         assert s.get_values(UNIT, "2025S1") == {("GBV_VICTIMS", "nu"): 3.0}
         assert s.get_setting("officer") == {"name": WHO}
-        assert s.schema_version == ("m001_initial",)
+        assert s.schema_version == SCHEMA
         n = s.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
-        assert n == 1
+        assert n == len(SCHEMA)
     assert list_backups(backup_dir_for(db_path)) == []  # no upgrade, no safety copy
 
 
@@ -83,7 +85,7 @@ def test_empty_file_is_initialised(db_path):
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(b"")
     with Store.open(db_path) as s:
-        assert s.schema_version == ("m001_initial",)
+        assert s.schema_version == SCHEMA
 
 
 def test_second_open_is_refused_in_same_process(store, db_path):
@@ -174,11 +176,16 @@ def test_upgrade_backs_up_first_and_failed_migration_changes_nothing(db_path, mo
     with Store.open(db_path) as s:
         s.set_value(UNIT, "2025", "X", "", 5, WHO)
 
-    broken = Migrations("qnapp")
-    broken(name="m001_initial")(store_mod.m001_initial)
+    def current_migrations() -> Migrations:
+        out = Migrations("qnapp")
+        for m in store_mod.migrations._migrations:
+            out(name=m.name)(m.fn)
+        return out
+
+    broken = current_migrations()
 
     @broken()
-    def m002_broken(db):
+    def m999_broken(db):
         db.execute("ALTER TABLE activities ADD COLUMN extra TEXT")
         raise RuntimeError("boom")
 
@@ -187,23 +194,22 @@ def test_upgrade_backs_up_first_and_failed_migration_changes_nothing(db_path, mo
         Store.open(db_path)
     monkeypatch.undo()
     with Store.open(db_path) as s:  # still the old schema, data intact
-        assert s.schema_version == ("m001_initial",)
+        assert s.schema_version == SCHEMA
         assert "extra" not in s.db["activities"].columns_dict
         assert s.get_values(UNIT, "2025") == {("X", ""): 5.0}
 
-    good = Migrations("qnapp")
-    good(name="m001_initial")(store_mod.m001_initial)
+    good = current_migrations()
 
     @good()
-    def m002_add_column(db):
+    def m999_add_column(db):
         db.execute("ALTER TABLE activities ADD COLUMN extra TEXT")
 
     monkeypatch.setattr(store_mod, "migrations", good)
     with Store.open(db_path) as s:
-        assert s.schema_version == ("m001_initial", "m002_add_column")
+        assert s.schema_version == (*SCHEMA, "m999_add_column")
     backups = list_backups(backup_dir_for(db_path))
     assert backups and all(backup_kind(p) == "premigrate" for p in backups)
-    assert inspect_file(backups[0]) == ("m001_initial",)  # the pre-upgrade state
+    assert inspect_file(backups[0]) == SCHEMA  # the pre-upgrade state
 
 
 def test_closed_store_refuses_use(db_path):
@@ -447,6 +453,6 @@ def test_vietnamese_path_with_spaces_and_hash(tmp_path):
     path = tmp_path / "Dữ liệu xã #1" / "Hà Tu 100%.sqlite"
     with Store.open(path) as s:
         s.set_value(UNIT, "2025", "A", "", 1, WHO)
-    assert inspect_file(path) == ("m001_initial",)
+    assert inspect_file(path) == SCHEMA
     with Store.open(path) as s:
         assert s.get_values(UNIT, "2025") == {("A", ""): 1.0}
