@@ -10,6 +10,14 @@ Contract (other tools drive it):
   code (``qnapp.bundles.reasons``); ``message`` is Vietnamese. Keys: the trust registry
   (keys valid today) and this unit's own keys.
 - ``reopen PERIOD --reason TEXT``: unlock a sent period for a correction.
+- ``import FILE_OR_FOLDER... [--json]``: verify and import children's bundles into the
+  ledger (``qnapp.bundles.ledger``; folders are scanned recursively for ``*.zip``). With
+  ``--json``, JSON Lines — one object per file, in order: ``{"file", "status":
+  "accepted"|"duplicate"|"held"|"rejected", "reason_code", "message"}``. Exit 0 when every
+  file is accepted or a duplicate, 1 when any is rejected or held, 2 usage.
+- ``status PERIOD [--json]``: the completeness board and the figures of one period.
+  ``--json`` prints one object: ``{"period", "children": [{"unit", "state", "revision",
+  "digest"}], "values": [{"element", "category", "value"}]}`` (``qnapp.consolidation.status``).
 
 Exit codes: 0 every file ok / done, 1 any file rejected or the command refused, 2 usage.
 """
@@ -23,7 +31,7 @@ from pathlib import Path
 
 import click
 
-from qnapp.i18n import _
+from qnapp.i18n import N_, _
 from qnapp.text import VN_TZ
 
 EXIT_REJECTED = 1
@@ -154,7 +162,100 @@ def verify_cmd(ctx, files, as_json):
         ctx.exit(EXIT_REJECTED)
 
 
+IMPORT_LABELS = {
+    "accepted": N_("ĐÃ NHẬN"),
+    "duplicate": N_("ĐÃ CÓ"),
+    "held": N_("CHỜ XEM XÉT"),
+    "rejected": N_("KHÔNG NHẬN"),
+}
+
+
+@click.command("import", help=_("Nhận báo cáo của các đơn vị trực thuộc: kiểm tra từng gói (chữ ký, toàn vẹn) rồi ghi vào sổ nhận. Có thể chỉ định cả thư mục (ví dụ ổ USB): mọi tệp .zip trong đó đều được nhận."))
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True,
+              help=_("In mỗi tệp một dòng JSON: file, status, reason_code, message."))
+@click.pass_context
+def import_cmd(ctx, files, as_json):
+    from qnapp.bundles.ledger import import_files
+
+    def show(_done, _total, outcome):
+        if as_json:
+            click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+        else:
+            label = _(IMPORT_LABELS[outcome.status])
+            code = "" if outcome.status == "accepted" else f"[{outcome.reason_code}] "
+            click.echo(f"{label} {outcome.file}: {code}{outcome.message}")
+        return True
+
+    with _workspace(ctx, writes=True) as ws:
+        outcomes = import_files(ws, files, today=_today(), progress=show)
+    if not outcomes:
+        click.echo(_("Không tìm thấy tệp .zip nào để nhận."), err=True)
+    if any(o.status in ("rejected", "held") for o in outcomes):
+        ctx.exit(EXIT_REJECTED)
+
+
+STATE_LABELS = {
+    "on_time": N_("Đúng hạn"),
+    "late": N_("Muộn"),
+    "corrected": N_("Đã gửi bản sửa"),
+    "missing": N_("Chưa gửi"),
+}
+
+
+def _period_arg(ctx, param, value):
+    from qnapp.periods import is_period_id, parse_period
+
+    if not is_period_id(value):
+        raise click.BadParameter(_("Mã kỳ không hợp lệ: {period} (ví dụ 2025, 2025S1, 2025Q2, 202503).").format(
+            period=value))
+    return parse_period(value).id
+
+
+@click.command("status", help=_("Tình hình nhận báo cáo của các đơn vị trực thuộc và số liệu tổng hợp của một kỳ."))
+@click.argument("period", callback=_period_arg)
+@click.option("--json", "as_json", is_flag=True,
+              help=_("In dạng JSON: period, children (unit, state, revision, digest), values (element, category, value)."))
+@click.pass_context
+def status_cmd(ctx, period, as_json):
+    from qnapp.consolidation import status
+    from qnapp.text import format_number
+    from qnapp.units import get_unit
+    from qnapp.validation import CATEGORY_LABELS
+
+    with _workspace(ctx) as ws:
+        result = status(ws, period)
+        unit = ws.unit
+        catalog = ws.catalog
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    children = result["children"]
+    sent = sum(1 for c in children if c["state"] != "missing")
+    click.echo(_("Kỳ {period} — {unit}").format(period=result["period"], unit=unit.full_name))
+    if children:
+        click.echo(_("Đơn vị trực thuộc đã gửi báo cáo: {sent}/{total}").format(sent=sent, total=len(children)))
+        for child in children:
+            name = get_unit(child["unit"]).full_name
+            state = _(STATE_LABELS[child["state"]])
+            detail = ""
+            if child["revision"] is not None:
+                detail = _("lần gửi {revision}, mã băm {digest}").format(
+                    revision=child["revision"], digest=child["digest"][:16])
+            click.echo(f"  {name:<28} {child['unit']:<12} {state:<16} {detail}".rstrip())
+    click.echo(_("Số liệu:"))
+    if not result["values"]:
+        click.echo("  " + _("(chưa có số liệu)"))
+    for row in result["values"]:
+        element = catalog.element(row["element"])
+        label = CATEGORY_LABELS[row["category"]]
+        click.echo(f"  {element.name} ({row['element']}) — {label}: {format_number(row['value'])}")
+
+
 def register(group: click.Group) -> None:
     group.add_command(export_cmd)
     group.add_command(verify_cmd)
     group.add_command(reopen_cmd)
+    group.add_command(import_cmd)
+    group.add_command(status_cmd)

@@ -181,6 +181,87 @@ def m003_bundles(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations()
+def m004_ledger(db: Database) -> None:
+    """The import ledger (``qnapp.bundles.ledger``): bundles received from child units,
+    their figures, the custody a parent's bundle declared, and refused files."""
+    for sql in (
+        # One row per verified bundle that reached the ledger rules: accepted (the slot's
+        # current revision; at most one per slot), superseded, held for the clerk, or
+        # rejected by the clerk. The zip is kept byte for byte for audit.
+        """CREATE TABLE received_bundles (
+            digest TEXT PRIMARY KEY NOT NULL,        -- sha256(tagmanifest bytes), hex
+            bundle_id TEXT NOT NULL UNIQUE,
+            unit TEXT NOT NULL,                      -- the sender, "tree:code"
+            period TEXT NOT NULL,
+            report_type TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            supersedes TEXT,                         -- digest named by the bundle
+            reason TEXT,                             -- the sender's correction reason
+            created_at TEXT NOT NULL,                -- as the sender's header says
+            status TEXT NOT NULL
+                CHECK (status IN ('accepted', 'superseded', 'held', 'rejected')),
+            reason_code TEXT NOT NULL,               -- 'ok', a hold code, 'rejected_by_clerk', …
+            message TEXT NOT NULL DEFAULT '',
+            received_at TEXT NOT NULL,               -- import time, ISO +07:00
+            received_by TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL,
+            signer_fingerprint TEXT NOT NULL,
+            signer_public_key TEXT NOT NULL,         -- minisign base64, as trusted on import
+            decided_at TEXT,                         -- the clerk's decision on a hold
+            decided_by TEXT,
+            decision_note TEXT NOT NULL DEFAULT '',
+            content BLOB NOT NULL                    -- the zip, byte for byte
+        )""",
+        """CREATE UNIQUE INDEX received_bundles_current
+           ON received_bundles (unit, period, report_type) WHERE status = 'accepted'""",
+        "CREATE INDEX received_bundles_slot ON received_bundles (unit, period, report_type, revision)",
+        # Figures of accepted (and since superseded) bundles. ``unit`` is the sender, or,
+        # for a parent's bundle, also each child it consolidated (drill-down).
+        """CREATE TABLE received_values (
+            digest TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            period TEXT NOT NULL,
+            element TEXT NOT NULL,
+            category TEXT NOT NULL DEFAULT '',
+            value REAL NOT NULL,
+            PRIMARY KEY (digest, unit, element, category)
+        )""",
+        "CREATE INDEX received_values_period ON received_values (period, unit)",
+        # What a parent's bundle says it consolidated (child_digest set) or lacked (NULL).
+        """CREATE TABLE received_custody (
+            digest TEXT NOT NULL,                    -- the parent's bundle
+            child_unit TEXT NOT NULL,
+            child_bundle_id TEXT,
+            child_revision INTEGER,
+            child_digest TEXT,
+            key_fingerprint TEXT,
+            PRIMARY KEY (digest, child_unit)
+        )""",
+        # Files refused at import: the reason and the file's hash, never its figures.
+        """CREATE TABLE import_rejections (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            received_at TEXT NOT NULL,
+            received_by TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            file_sha256 TEXT,                        -- NULL: the file could not be read
+            file_size INTEGER,
+            reason_code TEXT NOT NULL,
+            message TEXT NOT NULL,
+            digest TEXT,                             -- when the bundle verified
+            unit TEXT,
+            period TEXT,
+            revision INTEGER
+        )""",
+        """CREATE TRIGGER import_rejections_no_update BEFORE UPDATE ON import_rejections
+           BEGIN SELECT RAISE(ABORT, 'import_rejections is append-only'); END""",
+        """CREATE TRIGGER import_rejections_no_delete BEFORE DELETE ON import_rejections
+           BEGIN SELECT RAISE(ABORT, 'import_rejections is append-only'); END""",
+    ):
+        db.execute(sql)
+
+
 # --- helpers ---------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qnapp import backup, periods
 from qnapp.catalog import Catalog, DataElement, Indicator, load_catalog
@@ -29,7 +30,11 @@ from qnapp.validation import (
     parse_value,
 )
 
+if TYPE_CHECKING:
+    from qnapp.minisign import PublicKey
+
 PROFILE_KEY = "profile"
+EXPORTS_KEY = "bundle_files"  # {"folder": last folder used, "periods": {period: file}}
 PERIOD_TYPE_ORDER = ("month", "quarter", "half", "year")
 
 
@@ -133,6 +138,29 @@ class ActivityDraft:
     fund_source: str = ""
     objectives: tuple[int, ...] = field(default_factory=tuple)
     note: str = ""
+
+
+@dataclass(frozen=True)
+class ExportState:
+    """Where one period's report stands at this unit (the «Gửi báo cáo» page)."""
+
+    period: str
+    locked: bool  # sent and not reopened: figures and activities are read-only
+    revision: int | None  # the last revision exported (None: never sent)
+    next_revision: int  # the revision «export» writes now (the same one while locked)
+    digest: str | None  # of the last revision
+    exported_at: str | None  # ISO timestamp of the last revision
+    file: str | None  # where this database last wrote the period's bundle, if known
+    reopen_reason: str  # why it was reopened ("" unless reopened since the last export)
+    file_name: str  # suggested name: "<unit code>_<period>_r<revision>.zip"
+
+
+@dataclass(frozen=True)
+class PeriodLock:
+    """A sent period whose lock covers the figures of another (or the same) period."""
+
+    period: Period  # the period that was sent
+    revision: int
 
 
 class Workspace:
@@ -245,14 +273,26 @@ class Workspace:
     def stored_values(self, period_id: str) -> dict[tuple[str, str], float]:
         return self.store.get_values(self.require_profile().unit_key, parse_period(period_id).id)
 
+    def consolidated_codes(self) -> frozenset[str]:
+        """Elements this unit never types: at a parent unit (a 2021 district, the province)
+        those its children's level also records are the sum of its children's latest
+        accepted reports (``qnapp.consolidation``); empty for a commune."""
+        from qnapp.consolidation import consolidated_codes  # lazy: keeps start-up light
+
+        return consolidated_codes(self)
+
     def period_values(self, period_id: str) -> dict[tuple[str, str], float]:
-        """Values as of a period: own entries, finer ones aggregated, coarser stocks carried."""
+        """Values as of a period: own entries, finer ones aggregated, coarser stocks carried.
+        At a parent unit, the consolidated elements are its children's sums instead."""
         period = parse_period(period_id)
         unit_key = self.require_profile().unit_key
         own = self.store.get_values(unit_key, period.id)
         result: dict[tuple[str, str], float] = {}
         by_type: dict[str, list[DataElement]] = {}
+        consolidated = self.consolidated_codes()
         for element in self.catalog.elements_for(self.unit.level):
+            if element.code in consolidated:
+                continue
             by_type.setdefault(element.period_type, []).append(element)
         for period_type, elements in by_type.items():
             codes = {e.code for e in elements}
@@ -269,6 +309,10 @@ class Workspace:
                 for element in elements:
                     if element.aggregation == "last":
                         result.update({k: v for k, v in outer.items() if k[0] == element.code})
+        if consolidated:
+            from qnapp.consolidation import consolidated_values
+
+            result.update(consolidated_values(self, period.id))
         return result
 
     def grid(self, period_id: str) -> Grid:
@@ -280,6 +324,7 @@ class Workspace:
             for e in self.catalog.elements_for(level)
             if e.period_type == period.type or _finer(e.period_type, period.type)
         }
+        consolidated = self.consolidated_codes()
         placed: set[str] = set()
         objectives = []
         for objective in self.catalog.objectives:
@@ -296,7 +341,7 @@ class Workspace:
                         ElementRow(
                             element=element,
                             indicator=indicator.code,
-                            editable=element.period_type == period.type,
+                            editable=element.period_type == period.type and element.code not in consolidated,
                             values=_row_values(element, values),
                         )
                     )
@@ -363,6 +408,12 @@ class Workspace:
         self._refuse_locked(periods=by_period)
         problems = [self._outside_unit_life(p) for p in by_period]
         problems = [p for p in problems if p]
+        consolidated = self.consolidated_codes()
+        for code in sorted({code for _p, code, _c in changes} & consolidated):
+            problems.append(
+                _("«{name}» là số tổng hợp từ báo cáo của các đơn vị trực thuộc (trang «Nhận và tổng hợp»); "
+                  "không nhập trực tiếp tại {unit}.").format(
+                    name=self.catalog.element(code).name, unit=self.unit.full_name))
         for period_id, period_changes in by_period.items():
             merged = dict(self.store.get_values(unit_key, period_id))
             for key, value in period_changes.items():
@@ -399,6 +450,75 @@ class Workspace:
         from qnapp.bundles.locks import refuse_if_locked  # lazy: keeps start-up light
 
         refuse_if_locked(self.store, self.require_profile().unit_key, periods=periods, dates=dates)
+
+    # -- sending reports ----------------------------------------------------------
+    def period_lock(self, period_id: str) -> PeriodLock | None:
+        """The sent period that makes ``period_id``'s figures read-only (itself, or a
+        period containing it), or None when they may be changed."""
+        from qnapp.bundles.locks import covering_lock  # lazy: keeps start-up light
+
+        lock = covering_lock(self.store, self.require_profile().unit_key, parse_period(period_id).id)
+        return None if lock is None else PeriodLock(parse_period(lock.period), lock.revision)
+
+    def export_state(self, period_id: str) -> ExportState:
+        from qnapp.bundles.locks import is_locked, latest_export, latest_lock
+
+        period = parse_period(period_id)
+        profile = self.require_profile()
+        last = latest_export(self.store, profile.unit_key, period.id)
+        locked = last is not None and is_locked(self.store, profile.unit_key, period.id)
+        lock = latest_lock(self.store, profile.unit_key, period.id) if last is not None else None
+        revision = last.revision if last is not None else None
+        next_revision = 1 if last is None else last.revision + (0 if locked else 1)
+        files = (self.store.get_setting(EXPORTS_KEY) or {}).get("periods", {})
+        return ExportState(
+            period=period.id,
+            locked=locked,
+            revision=revision,
+            next_revision=next_revision,
+            digest=last.digest if last is not None else None,
+            exported_at=last.created_at if last is not None else None,
+            file=files.get(period.id) if last is not None else None,
+            reopen_reason=lock.reason if lock is not None and not locked else "",
+            file_name="{code}_{period}_r{revision}.zip".format(
+                code=profile.unit_code, period=period.id, revision=next_revision),
+        )
+
+    def export_folder(self) -> Path | None:
+        """The folder a bundle or key file was last written to, if it is still there (a
+        USB stick may be gone)."""
+        folder = (self.store.get_setting(EXPORTS_KEY) or {}).get("folder")
+        return Path(folder) if folder and Path(folder).is_dir() else None
+
+    def remember_export(self, path: str | Path, period_id: str | None = None) -> None:
+        """Remember the folder of ``path`` for the next file, and (with ``period_id``) that
+        the period's bundle was written there."""
+        path = Path(path).absolute()
+        saved = dict(self.store.get_setting(EXPORTS_KEY) or {})
+        saved["folder"] = str(path.parent)
+        if period_id is not None:
+            saved["periods"] = {**saved.get("periods", {}), parse_period(period_id).id: str(path)}
+        self.store.set_setting(EXPORTS_KEY, saved, self.officer)
+
+    def write_public_key(self, path: str | Path) -> PublicKey:
+        """Write the unit's public key (minisign ``.pub`` naming the unit) for the parent
+        unit; returns the key. Raises ``KeysError`` (``no_own_key``) before a key exists."""
+        from qnapp import keys  # lazy: pulls in the KDF
+
+        text = keys.export_public_key(self.store)
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        try:
+            tmp.write_bytes(text.encode("utf-8"))
+            tmp.replace(path)
+        except OSError as err:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            raise QnappError(_("Không ghi được tệp {path}: {error}").format(path=path, error=err)) from err
+        self.remember_export(path)
+        return keys.own_public_key(self.store)
 
     # -- activities ---------------------------------------------------------------
     def validate_activity(self, draft: ActivityDraft) -> Activity:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from qnapp.i18n import _
+from qnapp.units import load_tree
 from qnapp.workspace import Workspace
 from ui import ops
 from ui.dialog_service import DialogService
@@ -23,8 +24,19 @@ from ui.pages.home import HomePage
 from ui.widgets.period_picker import PeriodPicker
 
 
+def has_children(workspace: Workspace) -> bool:
+    """The unit receives its children's reports (a district, the province)."""
+    try:
+        from qnapp.consolidation import children_of
+
+        return bool(children_of(workspace))
+    except (ImportError, NotImplementedError):  # consolidation not there yet: the unit tree
+        unit = workspace.unit
+        return bool(load_tree(unit.tree).children(unit.code))
+
+
 class MainWindow(QMainWindow):
-    HOME, ENTRY, ACTIVITIES = range(3)
+    HOME, ENTRY, ACTIVITIES, SEND, RECEIVE = range(5)
 
     def __init__(self, workspace: Workspace, *, demo: bool = False, dialogs: DialogService | None = None):
         super().__init__()
@@ -43,15 +55,22 @@ class MainWindow(QMainWindow):
         # The other pages are built when first shown: the first paint waits for none of them.
         self._entry_page = None
         self._activities_page = None
+        self._send_page = None
+        self._receive_page = None
+        self.receives = has_children(workspace)
+        self.page_titles = [_("Trang chủ"), _("Nhập số liệu"), _("Hoạt động"), _("Gửi báo cáo")]
+        if self.receives:
+            self.page_titles.append(_("Nhận và tổng hợp"))
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Chuyển trang"))
-        self.nav.addItems([_("Trang chủ"), _("Nhập số liệu"), _("Hoạt động")])
-        self.nav.setFixedWidth(150)
+        self.nav.addItems(self.page_titles)
+        self.nav.setFixedWidth(160)
         self.nav.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
         self.stack = QStackedWidget()
-        for page in (self.home_page, QWidget(), QWidget()):
-            self.stack.addWidget(page)
+        self.stack.addWidget(self.home_page)
+        for _index in self.page_titles[1:]:
+            self.stack.addWidget(QWidget())
 
         right = QVBoxLayout()
         right.addWidget(self.period_picker)
@@ -91,6 +110,34 @@ class MainWindow(QMainWindow):
             self._put_page(self.ACTIVITIES, self._activities_page)
         return self._activities_page
 
+    @property
+    def send_page(self):
+        if self._send_page is None:
+            from ui.pages.send import SendPage
+
+            self._send_page = SendPage(self.workspace, dialogs=self.dialogs, period_id=self.period_picker.period_id)
+            self._send_page.lockChanged.connect(self._lock_changed)
+            self._put_page(self.SEND, self._send_page)
+        return self._send_page
+
+    @property
+    def receive_page(self):
+        """«Nhận và tổng hợp», only for a unit with children (None otherwise)."""
+        if self._receive_page is None and self.receives:
+            from ui.pages.receive import ReceivePage
+
+            self._receive_page = ReceivePage(
+                self.workspace, dialogs=self.dialogs, period_id=self.period_picker.period_id
+            )
+            self._receive_page.ledgerChanged.connect(self.home_page.refresh)
+            self._put_page(self.RECEIVE, self._receive_page)
+        return self._receive_page
+
+    def closeEvent(self, event) -> None:
+        if self._receive_page is not None:
+            self._receive_page.cancel_import()  # quitting never waits for a long USB import
+        super().closeEvent(event)
+
     def _put_page(self, index: int, page: QWidget) -> None:
         placeholder = self.stack.widget(index)
         self.stack.insertWidget(index, page)
@@ -108,19 +155,19 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
         go = self.menuBar().addMenu(_("T&rang"))
-        for row, (label, keys) in enumerate(
-            ((_("Trang chủ"), "Ctrl+1"), (_("Nhập số liệu"), "Ctrl+2"), (_("Hoạt động"), "Ctrl+3"))
-        ):
+        self.page_actions = []
+        for row, label in enumerate(self.page_titles):
             action = QAction(label, self)
-            action.setShortcut(QKeySequence(keys))
+            action.setShortcut(QKeySequence("Ctrl+{n}".format(n=row + 1)))
             action.triggered.connect(lambda _checked=False, r=row: self.nav.setCurrentRow(r))
             go.addAction(action)
+            self.page_actions.append(action)
 
     def show_page(self, index: int) -> None:
-        if index == self.ENTRY:  # pages are built on their first visit
-            self.entry_page
-        elif index == self.ACTIVITIES:
-            self.activities_page
+        builders = {self.ENTRY: "entry_page", self.ACTIVITIES: "activities_page",
+                    self.SEND: "send_page", self.RECEIVE: "receive_page"}
+        if index in builders:  # pages are built on their first visit
+            getattr(self, builders[index])
         self.stack.setCurrentIndex(index)
         self.period_picker.setVisible(index != self.ACTIVITIES)  # activities filter by date
         if index == self.ENTRY:
@@ -128,8 +175,14 @@ class MainWindow(QMainWindow):
 
     def _period_changed(self, period_id: str) -> None:
         self.home_page.set_period(period_id)
+        for page in (self._entry_page, self._send_page, self._receive_page):
+            if page is not None and hasattr(page, "set_period"):
+                page.set_period(period_id)
+
+    def _lock_changed(self, _period_id: str) -> None:
+        """A report was sent or reopened: the entry page says whether its period is locked."""
         if self._entry_page is not None:
-            self._entry_page.set_period(period_id)
+            self._entry_page.refresh_lock()
 
     def backup_now(self) -> None:
         self.backup_action.setEnabled(False)

@@ -47,9 +47,32 @@ BAGIT_TEXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 ZIP_FILE_MODE = 0o100644  # regular file, rw-r--r--
 
+# A parent's bundle (district, province) carries, for every child bundle it consolidated,
+# that child's attestation subset under data/children/<first 16 hex of its digest>/: the
+# signed tag files and aggregates byte for byte, and the public key the parent trusted for
+# it (unit.pub). The province re-verifies every commune signature from these.
+CHILDREN_DIR = "data/children/"
+CHILD_TAGMANIFEST = "tagmanifest-sha256.txt"
+CHILD_SIGNATURE = "bundle.minisig"
+CHILD_HEADER = "bundle.json"
+CHILD_MANIFEST = "manifest-sha256.txt"
+CHILD_AGGREGATES = "aggregates.json"
+CHILD_KEY = "unit.pub"
+CHILD_FILES = (CHILD_AGGREGATES, CHILD_HEADER, CHILD_SIGNATURE, CHILD_MANIFEST,
+               CHILD_TAGMANIFEST, CHILD_KEY)
+# The attestation member of a child bundle each child file is copied from.
+CHILD_SOURCES = {CHILD_TAGMANIFEST: "tagmanifest-sha256.txt", CHILD_SIGNATURE: "signature/bundle.minisig",
+                 CHILD_HEADER: "bundle.json", CHILD_MANIFEST: "manifest-sha256.txt",
+                 CHILD_AGGREGATES: "data/aggregates.json"}
+
 # Allowed member names: lower-case ASCII, at most one directory level (data/), plus the
-# one signature path. Everything else is refused before any byte is read.
+# one signature path and the children's attestation files. Everything else is refused
+# before any byte is read.
 NAME_RE = re.compile(r"(?:data/)?[a-z0-9][a-z0-9._-]{0,63}")
+CHILD_NAME_RE = re.compile(
+    r"data/children/(?P<dir>[0-9a-f]{16})/(?P<file>"
+    + "|".join(re.escape(n) for n in CHILD_FILES) + ")"
+)
 HEX64_RE = re.compile(r"[0-9a-f]{64}")
 UUID4_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 CREATED_AT_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00")
@@ -59,7 +82,13 @@ TREE_RE = re.compile(r"[0-9]{4}")
 
 
 def is_member_name(name: str) -> bool:
-    return name == SIGNATURE or NAME_RE.fullmatch(name) is not None
+    return (name == SIGNATURE or NAME_RE.fullmatch(name) is not None
+            or CHILD_NAME_RE.fullmatch(name) is not None)
+
+
+def child_dir(digest: str) -> str:
+    """``data/children/<digest16>/`` of a consolidated child bundle."""
+    return f"{CHILDREN_DIR}{digest[:16]}/"
 
 
 @dataclass(frozen=True)
@@ -67,7 +96,9 @@ class Limits:
     """Hard caps of the verifier (bundles.md §6, §9.6). Tests may pass smaller ones."""
 
     max_zip_bytes: int = 64 * 1024 * 1024
-    max_members: int = 200
+    # 8 own members + 6 per consolidated child: Hạ Long had 33 communes (2021), the
+    # province has 54 (2025).
+    max_members: int = 1024
     max_member_bytes: int = 32 * 1024 * 1024
     max_total_bytes: int = 128 * 1024 * 1024
     max_signature_bytes: int = 16 * 1024

@@ -112,6 +112,16 @@ def is_locked(store: Store, unit: str, period: str) -> bool:
     return lock is not None and lock.reopened_at is None
 
 
+def covering_lock(store: Store, unit: str, period: str) -> LockRow | None:
+    """The active lock that makes the figures of ``period`` read-only: the period's own
+    lock, else the lock of a sent period containing it (a quarter inside a sent half-year);
+    None when its figures may be changed."""
+    wanted = parse_period(period)
+    covering = [lock for lock in active_locks(store, unit) if parse_period(lock.period).contains(wanted)]
+    own = [lock for lock in covering if lock.period == wanted.id]
+    return (own or covering or [None])[0]
+
+
 def refuse_if_locked(
     store: Store, unit: str, *, periods: Iterable[str] = (), dates: Iterable[date] = ()
 ) -> None:
@@ -130,10 +140,12 @@ def refuse_if_locked(
             if locked.contains_date(day):
                 raise PeriodLockedError(
                     _(
-                        "Ngày {date} thuộc kỳ {period} đã gửi báo cáo (lần {revision}) nên "
-                        "sổ hoạt động của kỳ này đang khóa. Muốn sửa, hãy mở lại kỳ: "
-                        "qnapp reopen {period} --reason \"…\", rồi gửi lại báo cáo."
-                    ).format(date=format_date(day), period=locked.id, revision=lock.revision),
+                        "Ngày {date} thuộc kỳ {label} đã gửi báo cáo (lần {revision}) nên "
+                        "hoạt động của kỳ này đang khóa, không thêm, sửa hay xóa được. Muốn "
+                        "sửa, hãy mở lại kỳ ở trang «Gửi báo cáo» (hoặc bằng lệnh qnapp reopen "
+                        "{period} --reason \"…\"), rồi gửi lại báo cáo."
+                    ).format(date=format_date(day), label=_in_sentence(locked.label), period=locked.id,
+                             revision=lock.revision),
                     locked.id,
                 )
 
@@ -141,10 +153,18 @@ def refuse_if_locked(
 def _locked_message(locked: Period, revision: int, period: Period) -> str:
     if locked.id == period.id:
         return _(
-            "Kỳ {period} đã gửi báo cáo (lần {revision}) nên số liệu đang khóa. Muốn sửa, "
-            "hãy mở lại kỳ: qnapp reopen {period} --reason \"…\", rồi gửi lại báo cáo."
-        ).format(period=locked.id, revision=revision)
+            "Kỳ {label} đã gửi báo cáo (lần {revision}) nên số liệu đang khóa. Muốn sửa, "
+            "hãy mở lại kỳ ở trang «Gửi báo cáo» (hoặc bằng lệnh qnapp reopen {period} "
+            "--reason \"…\"), rồi gửi lại báo cáo."
+        ).format(label=_in_sentence(locked.label), period=locked.id, revision=revision)
     return _(
-        "Kỳ {period} nằm trong kỳ {locked} đã gửi báo cáo (lần {revision}) nên số liệu "
-        "đang khóa. Muốn sửa, hãy mở lại kỳ {locked}: qnapp reopen {locked} --reason \"…\"."
-    ).format(period=period.id, locked=locked.id, revision=revision)
+        "{label} nằm trong kỳ {locked_label} đã gửi báo cáo (lần {revision}) nên số liệu "
+        "đang khóa. Muốn sửa, hãy mở lại kỳ {locked_label} ở trang «Gửi báo cáo» (hoặc bằng "
+        "lệnh qnapp reopen {locked} --reason \"…\"), rồi gửi lại báo cáo."
+    ).format(label=period.label, locked_label=_in_sentence(locked.label), locked=locked.id,
+             revision=revision)
+
+
+def _in_sentence(label: str) -> str:
+    """Lower-case the first letter ("Năm 2025" → "năm 2025") for "kỳ năm 2025" mid-sentence."""
+    return label[:1].lower() + label[1:]

@@ -80,6 +80,21 @@ REASONS: dict[str, str] = {
     # -- step 12: the payload --------------------------------------------------------------
     "aggregates_invalid": N_("Tệp số liệu data/aggregates.json không hợp lệ."),
     "activities_invalid": N_("Tệp hoạt động data/activities.json không hợp lệ."),
+    # -- step 11: a parent's bundle — the children it consolidated (chain of custody) --------
+    "child_attestation_invalid": N_("Phần xác thực của một đơn vị trực thuộc trong gói bị thiếu, sai định dạng hoặc không khớp với danh sách tổng hợp."),
+    "child_key_mismatch": N_("Khóa công khai kèm theo của một đơn vị trực thuộc không khớp với khóa đã ký báo cáo của đơn vị đó."),
+    "child_signature_invalid": N_("Chữ ký báo cáo của một đơn vị trực thuộc trong gói không hợp lệ: báo cáo đó đã bị thay đổi."),
+    "child_hash_mismatch": N_("Số liệu của một đơn vị trực thuộc trong gói đã bị sửa (mã băm không khớp với bản đã ký)."),
+    "child_not_of_sender": N_("Gói tổng hợp báo cáo của một đơn vị không trực thuộc đơn vị gửi."),
+    "child_period_mismatch": N_("Gói tổng hợp báo cáo của đơn vị trực thuộc cho một kỳ hoặc loại báo cáo khác."),
+    "child_set_mismatch": N_("Danh sách đơn vị trực thuộc đã tổng hợp và chưa báo cáo trong gói không khớp với danh mục đơn vị."),
+    "child_sum_mismatch": N_("Số liệu tổng hợp trong gói không bằng tổng số liệu của các đơn vị trực thuộc."),
+    # -- step 11: the import ledger (bundles.md §9.5) -----------------------------------------
+    "not_a_child": N_("Gói của một đơn vị không trực thuộc đơn vị này; không nhận."),
+    "bundle_id_reused": N_("Mã gói đã được dùng cho một gói khác có nội dung khác; không nhận."),
+    "revision_stale": N_("Đã nhận một lần gửi mới hơn hoặc cùng lần gửi của báo cáo này; không nhận bản cũ."),
+    "rejected_by_clerk": N_("Gói này đã bị cán bộ từ chối trước đây."),
+    "child_rollback": N_("Gói tổng hợp dùng báo cáo cũ hơn (hoặc bỏ mất báo cáo) của một đơn vị trực thuộc so với gói trước đó của cùng đơn vị gửi; không nhận."),
     # -- reading the file (CLI / GUI) -------------------------------------------------------
     "file_unreadable": N_("Không đọc được tệp."),
 }

@@ -97,6 +97,20 @@ def build_report_xlsx(
         ])
     acts.column_dimensions["C"].width = 70
 
+    if "consolidates" in header:  # a parent's bundle: whose reports it sums
+        from qnapp.units import get_unit
+
+        kids = wb.create_sheet(_("Đơn vị trực thuộc"))
+        kids.append([_("Đơn vị"), _("Mã"), _("Tình trạng"), _("Lần gửi"), _("Mã băm của gói")])
+        for cell in kids[1]:
+            cell.font = bold
+        rows = [(e["unit"], _("đã tổng hợp"), e["revision"], e["digest"]) for e in header["consolidates"]]
+        rows += [(key, _("chưa gửi báo cáo"), None, None) for key in header["missing"]]
+        for key, state, revision, digest in sorted(rows):
+            kids.append([get_unit(key).full_name, key, state, revision, digest])
+        kids.column_dimensions["A"].width = 30
+        kids.column_dimensions["E"].width = 70
+
     created = datetime.fromisoformat(header["created_at"]).astimezone(timezone.utc).replace(tzinfo=None)
     props = wb.properties
     props.creator = "qnapp"

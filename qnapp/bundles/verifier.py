@@ -22,6 +22,7 @@ from qnapp.bundles.layout import (
     BAG_INFO,
     BAGIT,
     BAGIT_TEXT,
+    CHILDREN_DIR,
     CREATED_AT_RE,
     DEFAULT_LIMITS,
     ELEMENT_RE,
@@ -46,13 +47,14 @@ from qnapp.bundles.layout import (
     sha256_hex,
     strict_loads,
 )
+from qnapp.bundles.custody import PARENT_KEYS, check_custody_header, verify_children
 from qnapp.bundles.reasons import BundleRejected
 from qnapp.bundles.zipscan import open_archive
 from qnapp.catalog import Catalog, load_catalog
 from qnapp.errors import QnappError
 from qnapp.minisign import MinisignError, PublicKey, parse_signature, verify
 from qnapp.periods import is_period_id, parse_period
-from qnapp.units import LEVELS, get_unit
+from qnapp.units import LEVELS, get_unit, load_tree
 
 
 class TrustedKeyLike(Protocol):
@@ -82,6 +84,10 @@ class VerifiedBundle:
     # The attestation subset a parent embeds for its own parent (chain of custody):
     # tagmanifest, signature, bundle.json, manifest and aggregates, byte for byte.
     attestation: Mapping[str, bytes] = field(repr=False, default_factory=dict)
+    # A parent's bundle: the children it consolidated, each re-verified with the key the
+    # parent vouched for (``custody.VerifiedChild``); empty for a commune's bundle.
+    children: tuple[Any, ...] = ()
+    public_key: PublicKey | None = field(repr=False, default=None)  # the key that signed it
 
     @property
     def bundle_id(self) -> str:
@@ -107,6 +113,11 @@ class VerifiedBundle:
     @property
     def supersedes(self) -> str | None:
         return self.header["supersedes"]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """A parent's bundle: its children it had no report from (unit keys)."""
+        return tuple(self.header.get("missing", ()))
 
 
 def _reject(code: str, detail: str = "") -> BundleRejected:
@@ -207,7 +218,7 @@ def verify_bundle(
         if sha256_hex(content) != payload_digests[name]:
             raise _reject("payload_hash_mismatch", name)
         payload_sizes[name] = len(content)
-        if name in REQUIRED_PAYLOAD:
+        if name in REQUIRED_PAYLOAD or name.startswith(CHILDREN_DIR):
             kept[name] = content
 
     # Step 8: nothing else in the zip.
@@ -218,7 +229,7 @@ def verify_bundle(
     # Step 9: the header, strictly; it agrees with the signed comment and bag-info.txt.
     try:
         header = strict_loads(
-            tags[HEADER], max_bytes=limits.max_header_bytes, max_depth=3,
+            tags[HEADER], max_bytes=limits.max_header_bytes, max_depth=4,
             max_string=limits.max_string_chars,
         )
         check_header(header)
@@ -247,6 +258,11 @@ def verify_bundle(
     period = parse_period(header["period"])
     if period.start > today:
         raise _reject("period_in_future", period.id)
+    # A unit with children in its tree sends the sum of its children's figures and says
+    # whose (chain of custody); a commune's bundle has no such part.
+    is_parent = bool(load_tree(known.tree).children(known.code))
+    if is_parent != ("consolidates" in header):
+        raise _reject("header_invalid", "consolidates/missing belong to a parent unit's bundle only")
 
     # Step 12: the payload JSON (the ledger's step 11 runs on the result).
     catalog = catalog or load_catalog()
@@ -258,6 +274,14 @@ def verify_bundle(
         activities = parse_activities(kept[ACTIVITIES], catalog, period, limits)
     except JsonProblem as err:
         raise _reject("activities_invalid", str(err)) from None
+
+    # Step 11, the stateless part for a parent's bundle: every child signature with the
+    # key the parent vouched for, every child hash, and every sum (``custody``).
+    children: tuple[Any, ...] = ()
+    if is_parent:
+        children = verify_children(header, kept, aggregates, catalog, limits)
+    elif any(n.startswith(CHILDREN_DIR) for n in payload_digests):
+        raise _reject("child_attestation_invalid", "a commune's bundle carries no children")
 
     return VerifiedBundle(
         digest=sha256_hex(tagmanifest),
@@ -271,6 +295,8 @@ def verify_bundle(
             TAGMANIFEST: tagmanifest, SIGNATURE: sig_bytes, HEADER: tags[HEADER],
             MANIFEST: tags[MANIFEST], AGGREGATES: kept[AGGREGATES],
         },
+        children=children,
+        public_key=public_key,
     )
 
 
@@ -312,7 +338,11 @@ def check_header(h: Any) -> None:
     """Raise :class:`JsonProblem` unless ``h`` is a ``qnapp-bundle/1`` header."""
     _need(isinstance(h, dict), "not an object")
     _need(h.get("schema") == SCHEMA, f"unknown schema {str(h.get('schema'))[:40]!r}")
-    _keys(h, HEADER_KEYS, "header")
+    custody = PARENT_KEYS & set(h)
+    _need(custody in (set(), set(PARENT_KEYS)), "consolidates and missing go together")
+    _keys(h, HEADER_KEYS | custody, "header")
+    if custody:
+        check_custody_header(h)
     _need(isinstance(h["bundle_id"], str) and UUID4_RE.fullmatch(h["bundle_id"]) is not None,
           "bundle_id is not a lower-case UUID4")
     unit = h["unit"]

@@ -166,9 +166,20 @@ def make_header(
     catalog_version: str,
     report_type: str = REPORT_TYPE,
     app_version: str = __version__,
+    consolidates: Sequence[Mapping[str, Any]] | None = None,
+    missing: Sequence[str] | None = None,
 ) -> dict[str, Any]:
+    """``consolidates`` / ``missing``: a parent unit's chain of custody (``custody``);
+    both or neither (a commune's header has neither)."""
     parent = f"{unit.tree}:{unit.parent_code}" if unit.parent_code else None
+    if (consolidates is None) != (missing is None):
+        raise ValueError("consolidates and missing go together")
+    custody = {} if consolidates is None else {
+        "consolidates": sorted((dict(e) for e in consolidates), key=lambda e: e["unit"]),
+        "missing": sorted(missing),
+    }
     return {
+        **custody,
         "schema": SCHEMA,
         "bundle_id": bundle_id,
         "unit": {"tree": unit.tree, "code": unit.code, "level": unit.level,
@@ -213,8 +224,10 @@ def build_bundle(
     catalog: Catalog,
     *,
     report_xlsx: bytes | None = None,
+    children: Mapping[str, bytes] | None = None,
 ) -> BuiltBundle:
-    """Pure: the same arguments always give the same bytes (Ed25519 is deterministic)."""
+    """Pure: the same arguments always give the same bytes (Ed25519 is deterministic).
+    ``children``: a parent's ``data/children/…`` files (``consolidation.export_custody``)."""
     if header["signer"]["fingerprint"] != public_key.fingerprint:
         raise ValueError("header signer fingerprint is not the signing key's")
     payload = {
@@ -222,6 +235,7 @@ def build_bundle(
         ACTIVITIES: dumps(list(activities)),
         REPORT: report_xlsx if report_xlsx is not None else build_report_xlsx(
             header, aggregates, activities, catalog),
+        **(children or {}),
     }
     header_bytes = dumps(dict(header))
     manifest = render_manifest(payload)
@@ -241,6 +255,12 @@ def build_bundle(
 
 
 # --- export / reopen -----------------------------------------------------------------------------
+
+
+def _has_children(unit: Unit) -> bool:
+    from qnapp.bundles.custody import children_in_tree
+
+    return bool(children_in_tree(unit))
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -294,6 +314,13 @@ def export_bundle(
         raise ValidationError(_("Kỳ {period} chưa bắt đầu; chưa thể gửi báo cáo.").format(period=period.id))
     aggregates = collect_aggregates(workspace, period)
     activities = collect_activities(workspace, period)
+    consolidates = missing = children = None
+    if _has_children(workspace.unit):
+        # A parent: the sums come from its children's current bundles; say whose, and
+        # carry each one's signed attestation and the key trusted for it.
+        from qnapp.consolidation import export_custody
+
+        consolidates, missing, children = export_custody(workspace, period.id)
     if not aggregates and not activities:
         raise ValidationError(
             _("Kỳ {period} chưa có số liệu hay hoạt động nào để gửi.").format(period=period.id)
@@ -312,9 +339,10 @@ def export_bundle(
         unit=workspace.unit, period=period, bundle_id=str(uuid.uuid4()), revision=revision,
         supersedes=supersedes, reason=reason, created_at=created_at or now_iso(),
         signer_fingerprint=public_key.fingerprint, signer_name=profile.officer,
-        catalog_version=workspace.catalog.version,
+        catalog_version=workspace.catalog.version, consolidates=consolidates, missing=missing,
     )
-    built = build_bundle(header, aggregates, activities, private_key, public_key, workspace.catalog)
+    built = build_bundle(header, aggregates, activities, private_key, public_key, workspace.catalog,
+                         children=children)
     tmp = out_path.with_name(out_path.name + ".tmp")
     try:
         with open(tmp, "wb") as fh:

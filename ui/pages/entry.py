@@ -205,6 +205,13 @@ class EntryPage(QWidget):
             "QLabel { color: #8e0000; background: #ffebee; border: 1px solid #e57373; padding: 4px; }"
         )
         self.message_label.hide()
+        self.lock_label = QLabel()
+        self.lock_label.setObjectName("lockBanner")
+        self.lock_label.setWordWrap(True)
+        self.lock_label.setStyleSheet(
+            "QLabel { color: #0d47a1; background: #e3f2fd; border: 1px solid #90caf9; padding: 4px; }"
+        )
+        self.lock_label.hide()
         self.status_label = QLabel()
         self.status_label.setObjectName("savedLabel")
         self.status_label.setStyleSheet("color: #1b5e20;")
@@ -212,6 +219,7 @@ class EntryPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
         layout.addWidget(hint)
+        layout.addWidget(self.lock_label)
         layout.addWidget(self.message_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
@@ -238,6 +246,25 @@ class EntryPage(QWidget):
             _("<b>Nhập số liệu – {period}</b>").format(period=parse_period(period_id).label)
         )
         self.model.set_period(period_id)
+        self.refresh_lock()
+
+    def refresh_lock(self) -> None:
+        """Say so when the period's figures are read-only because its report was sent."""
+        period_id = self.model.period_id
+        lock = self._workspace.period_lock(period_id) if period_id else None
+        if lock is None:
+            self.lock_label.hide()
+            return
+        if lock.period.id == period_id:
+            text = _("Kỳ này đã gửi (lần {revision}) — mở lại ở trang Gửi báo cáo để sửa.").format(
+                revision=lock.revision)
+        else:
+            text = _(
+                "Kỳ này nằm trong kỳ {period} đã gửi (lần {revision}) — mở lại kỳ đó ở trang Gửi "
+                "báo cáo để sửa."
+            ).format(period=lock.period.label[:1].lower() + lock.period.label[1:], revision=lock.revision)
+        self.lock_label.setText(text)
+        self.lock_label.show()
 
     def _after_reset(self) -> None:
         self.table.clearSpans()

@@ -237,8 +237,11 @@ def case_30(c):  # a directory entry and a file with the same name
                                external_attr=(0o040755 << 16) | 0x10))
 
 
-def case_31(c):  # 201 members
-    extra = [M(f"data/f{i:03d}.txt", b"x", method=0) for i in range(201 - len(c.members))]
+def case_31(c):  # one member more than the limit
+    from qnapp.bundles.layout import DEFAULT_LIMITS
+
+    n = DEFAULT_LIMITS.max_members + 1
+    extra = [M(f"data/f{i:04d}.txt", b"x", method=0) for i in range(n - len(c.members))]
     return zip_of(c.members, *extra)
 
 

@@ -1,0 +1,400 @@
+"""«Gửi báo cáo»: signing key, export, lock, reopen — driven through the real widgets, with
+the file dialog and the passphrase prompt replaced by callables."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import QDate, QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+
+from qnapp import keys
+from qnapp.bundles import verify_bundle
+from qnapp.workspace import Workspace
+from tests.conftest import OFFICER
+from ui.dialog_service import RecordingDialogService
+from ui.dialogs.activity_dialog import ActivityDialog
+from ui.dialogs.passphrase_dialog import PassphraseDialog
+from ui.main_window import MainWindow
+from ui.models.entry_model import Col
+from ui.pages.send import ReasonDialog, SendPage
+
+PERIOD = "2025S1"  # 6 tháng đầu năm 2025
+PASSPHRASE = "Mật khẩu của xã"
+UNIT = "2021:06862"  # Thị trấn Tiên Yên
+REASON = "Bổ sung một người bị bạo lực gia đình"
+
+
+@pytest.fixture(autouse=True)
+def fast_kdf(monkeypatch):
+    monkeypatch.setattr(keys, "DEFAULT_SCRYPT", keys.ScryptParams(n=16, r=1, p=1))
+
+
+def type_text(widget, text: str) -> None:
+    """Type key by key as a Vietnamese keyboard delivers it (``keyClicks`` knows ASCII only)."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+
+
+@pytest.fixture
+def filled(workspace):
+    """The commune with a signing key and figures for the half-year."""
+    keys.create_key(workspace.store, UNIT, PASSPHRASE, who=OFFICER)
+    workspace.set_cell(PERIOD, "GBV_VICTIMS", "nu", "5")
+    workspace.set_cell(PERIOD, "GBV_VICTIMS", "nam", "1")
+    return workspace
+
+
+class Prompts:
+    """Stand-ins for the modal prompts: record what was asked, answer as told."""
+
+    def __init__(self, folder, passphrase: str | None = PASSPHRASE, reason: str | None = REASON):
+        self.folder = folder
+        self.passphrase = passphrase
+        self.reason = reason
+        self.suggested = []
+        self.passphrase_asked = 0
+
+    def save_path(self, parent, caption, suggested, file_filter):
+        self.suggested.append(suggested)
+        return str(self.folder / suggested.name)
+
+    def ask_passphrase(self, parent, creating):
+        self.passphrase_asked += 1
+        return self.passphrase
+
+    def ask_reason(self, parent, period_label):
+        return self.reason
+
+
+def make_page(qtbot, workspace, prompts=None, answer=True):
+    page = SendPage(workspace, dialogs=RecordingDialogService(answer=answer), period_id=PERIOD)
+    qtbot.addWidget(page)
+    if prompts is not None:
+        page.ask_save_path = prompts.save_path
+        page.ask_passphrase = prompts.ask_passphrase
+        page.ask_reason = prompts.ask_reason
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def export(qtbot, page):
+    with qtbot.waitSignal(page.exported, timeout=10_000) as blocker:
+        page.export_button.click()
+    return blocker.args[0]
+
+
+def own_lookup(workspace):
+    own = keys.own_public_key(workspace.store)
+    return lambda key_id: SimpleNamespace(unit=UNIT, public_key=own) if key_id == own.key_id else None
+
+
+def verify(workspace, path):
+    return verify_bundle(path.read_bytes(), own_lookup(workspace), today=date.today())
+
+
+# -- the signing key -------------------------------------------------------------------
+
+
+def test_create_key_asks_twice_refuses_a_mismatch_and_shows_the_fingerprint(qtbot, workspace):
+    page = make_page(qtbot, workspace)
+    assert page.fingerprint_label.text() == "Đơn vị chưa có khóa ký."
+    assert page.create_key_button.isVisible()
+    assert not page.export_button.isEnabled() and not page.export_key_button.isEnabled()
+    seen = {}
+
+    def prompt(parent, creating):
+        assert creating
+        dialog = PassphraseDialog(parent, creating=True)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert dialog.passphrase_edit.echoMode() == QLineEdit.EchoMode.Password
+        type_text(dialog.passphrase_edit, "ngắn")
+        assert dialog.hint_label.text() == "Mật khẩu khóa phải có ít nhất 8 ký tự."
+        type_text(dialog.passphrase_edit, " quá")  # now "ngắn quá": long enough
+        type_text(dialog.confirm_edit, "ngắn qua")
+        dialog.ok_button.click()
+        seen["mismatch"] = dialog.error_text()
+        assert dialog.isVisible()  # refused: still asking
+        dialog.show_check.click()
+        assert dialog.confirm_edit.echoMode() == QLineEdit.EchoMode.Normal
+        dialog.confirm_edit.clear()
+        type_text(dialog.confirm_edit, "ngắn quá")
+        assert dialog.hint_label.text().startswith("Mật khẩu dùng được")
+        dialog.ok_button.click()
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        passphrase = dialog.take_passphrase()
+        seen["left"] = (dialog.passphrase_edit.text(), dialog.confirm_edit.text())
+        return passphrase
+
+    page.ask_passphrase = prompt
+    with qtbot.waitSignal(page.keyCreated, timeout=10_000) as blocker:
+        page.create_key_button.click()
+
+    assert seen["mismatch"] == "Hai lần nhập mật khẩu không khớp nhau."
+    assert seen["left"] == ("", "")  # the dialog keeps no copy of the passphrase
+    public_key = keys.own_public_key(workspace.store)
+    assert blocker.args[0] == public_key
+    groups = public_key.fingerprint_groups.split()
+    assert page.fingerprint_label.text() == " ".join(groups[:8]) + "\n" + " ".join(groups[8:])
+    assert not page.create_key_button.isVisible()
+    assert page.export_button.isEnabled() and page.export_key_button.isEnabled()
+    assert "Đã tạo khóa ký" in page.message_text()
+    keys.load_signing_key(workspace.store, "ngắn quá")  # the passphrase typed protects it
+
+
+def test_cancelled_passphrase_creates_no_key(qtbot, workspace):
+    page = make_page(qtbot, workspace)
+    page.ask_passphrase = lambda parent, creating: None
+    page.create_key_button.click()
+    assert keys.own_public_key(workspace.store) is None
+    assert not page.busy
+
+
+def test_using_the_key_asks_one_field(qtbot):
+    dialog = PassphraseDialog(None, creating=False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.confirm_edit is None and not dialog.hint_label.isVisible()
+    dialog.ok_button.click()
+    assert dialog.isVisible() and dialog.error_text() == "Chưa nhập mật khẩu khóa."
+    type_text(dialog.passphrase_edit, PASSPHRASE)
+    dialog.ok_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.take_passphrase() == PASSPHRASE and dialog.passphrase_edit.text() == ""
+
+
+def test_public_key_file_for_the_parent(qtbot, filled, tmp_path):
+    prompts = Prompts(tmp_path)
+    page = make_page(qtbot, filled, prompts)
+    page.export_key_button.click()
+    path = tmp_path / "06862.pub"
+    public_key, unit = keys.read_public_key_file(path)
+    assert (public_key, unit) == (keys.own_public_key(filled.store), UNIT)
+    assert public_key.fingerprint_groups in page.message_text()
+    assert filled.export_folder() == tmp_path  # remembered for the next file
+
+
+# -- export ------------------------------------------------------------------------------
+
+
+def test_export_writes_a_verifiable_bundle_and_locks_the_period(qtbot, filled, tmp_path):
+    prompts = Prompts(tmp_path)
+    page = make_page(qtbot, filled, prompts)
+    assert page.state_label.text() == "Chưa gửi."
+
+    result = export(qtbot, page)
+
+    path = tmp_path / "06862_2025S1_r1.zip"
+    assert result.path == path and path.exists()
+    assert prompts.suggested[0].name == "06862_2025S1_r1.zip"
+    assert prompts.passphrase_asked == 1
+    bundle = verify(filled, path)
+    assert bundle.digest == result.digest and bundle.header["revision"] == 1
+    assert bundle.header["unit"]["code"] == "06862" and bundle.header["period"] == PERIOD
+    assert page.state_label.text() == "Đã gửi (lần 1). Số liệu và hoạt động của kỳ đang khóa."
+    assert page.digest_label.text() == " ".join(result.digest[i:i + 4].upper() for i in range(0, 16, 4)) + " …"
+    assert page.file_label.text() == str(path)
+    assert page.time_label.text() != "—"
+    assert "đã được khóa" in page.message_text() and "(lần 1)" in page.message_text()
+    assert page.reopen_button.isEnabled()
+    assert filled.export_state(PERIOD).locked
+    assert page.dialogs.calls == []
+
+    # Again: the same bytes, no passphrase needed, offered in the folder used last.
+    again_dir = tmp_path / "again"
+    again_dir.mkdir()
+    prompts.folder = again_dir
+    again = export(qtbot, page)
+    assert prompts.suggested[1] == tmp_path / "06862_2025S1_r1.zip"
+    assert prompts.passphrase_asked == 1
+    assert again.reused and again.revision == 1
+    assert (again_dir / "06862_2025S1_r1.zip").read_bytes() == path.read_bytes()
+    assert "đã ghi lại đúng gói đó" in page.message_text()
+
+
+def test_wrong_passphrase_is_refused_and_leaves_nothing_behind(qtbot, filled, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    page = make_page(qtbot, filled, Prompts(out, passphrase="không phải mật khẩu"))
+    with qtbot.waitSignal(page.failed, timeout=10_000) as blocker:
+        page.export_button.click()
+    assert blocker.args == ["Mật khẩu khóa không đúng."]
+    assert page.message_text() == "Mật khẩu khóa không đúng."
+    assert page.dialogs.calls == [("error", "Không xuất được gói báo cáo", "Mật khẩu khóa không đúng.")]
+    assert list(out.iterdir()) == []
+    assert not filled.export_state(PERIOD).locked
+    assert page.state_label.text() == "Chưa gửi." and page.export_button.isEnabled()
+
+
+def test_cancelling_the_file_dialog_exports_nothing(qtbot, filled, tmp_path):
+    prompts = Prompts(tmp_path)
+    page = make_page(qtbot, filled, prompts)
+    page.ask_save_path = lambda *args: None
+    page.export_button.click()
+    assert prompts.passphrase_asked == 0 and not page.busy
+    assert filled.export_state(PERIOD).revision is None
+
+
+def test_reopen_with_a_reason_then_the_next_export_is_revision_2(qtbot, filled, tmp_path):
+    prompts = Prompts(tmp_path)
+    page = make_page(qtbot, filled, prompts)
+    first = export(qtbot, page)
+
+    page.dialogs.answer = False  # «Không» at the confirmation: nothing changes
+    page.reopen_button.click()
+    assert filled.export_state(PERIOD).locked
+
+    page.dialogs.answer = True
+    with qtbot.waitSignal(page.lockChanged):
+        page.reopen_button.click()
+    kind, title, text = page.dialogs.calls[-1]
+    assert (kind, title) == ("confirm", "Mở lại kỳ để sửa") and "(lần 2)" in text
+    state = filled.export_state(PERIOD)
+    assert not state.locked and state.next_revision == 2 and state.reopen_reason == REASON
+    assert page.state_label.text() == (
+        "Đã mở lại để sửa sau lần gửi 1 (lý do: {}). Lần gửi tới là lần 2.".format(REASON)
+    )
+    assert not page.reopen_button.isEnabled()
+    filled.set_cell(PERIOD, "GBV_VICTIMS", "nu", "6")  # the correction
+
+    second = export(qtbot, page)
+    path = tmp_path / "06862_2025S1_r2.zip"
+    assert second.path == path and second.revision == 2
+    header = verify(filled, path).header
+    assert header["revision"] == 2 and header["supersedes"] == first.digest and header["reason"] == REASON
+    assert page.state_label.text().startswith("Đã gửi (lần 2).")
+
+
+def test_reopen_needs_a_reason(qtbot, filled, tmp_path):
+    dialog = ReasonDialog(None, "6 tháng đầu năm 2025")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.reason_edit, "   ")
+    dialog.ok_button.click()
+    assert dialog.isVisible() and dialog.error_label.text() == "Hãy nêu lý do mở lại kỳ."
+    type_text(dialog.reason_edit, REASON)
+    dialog.ok_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.reason == REASON
+
+    page = make_page(qtbot, filled, Prompts(tmp_path, reason=None))
+    export(qtbot, page)
+    page.reopen_button.click()  # the reason prompt was cancelled
+    assert filled.export_state(PERIOD).locked
+    assert [c[0] for c in page.dialogs.calls] == []
+
+
+def test_an_activity_dated_in_a_sent_period_is_refused_with_a_readable_message(qtbot, filled, tmp_path):
+    page = make_page(qtbot, filled, Prompts(tmp_path))
+    export(qtbot, page)
+    dlg = ActivityDialog(filled)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.date_edit.setDate(QDate(2025, 3, 8))
+    dlg.type_combo.setCurrentIndex(dlg.type_combo.findData("truyen_thong"))
+    dlg.title_edit.setFocus()
+    type_text(dlg.title_edit, "Truyền thông nhân ngày 8/3")
+    dlg.objective_boxes[6].setChecked(True)
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert dlg.isVisible() and filled.activities() == []
+    assert dlg.error_text() == (
+        "Ngày 08/03/2025 thuộc kỳ 6 tháng đầu năm 2025 đã gửi báo cáo (lần 1) nên hoạt động của "
+        "kỳ này đang khóa, không thêm, sửa hay xóa được. Muốn sửa, hãy mở lại kỳ ở trang «Gửi báo "
+        "cáo» (hoặc bằng lệnh qnapp reopen 2025S1 --reason \"…\"), rồi gửi lại báo cáo."
+    )
+
+
+# -- the main window ---------------------------------------------------------------------------
+
+
+def open_window(qtbot, workspace):
+    window = MainWindow(workspace, dialogs=RecordingDialogService(answer=True))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.period_picker.set_period(PERIOD)
+    return window
+
+
+def type_into_cell(qtbot, table, index, text):
+    table.setCurrentIndex(index)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = table.indexWidget(index)
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def victims_female(model):
+    for row in range(model.rowCount()):
+        element = model.element_at(model.index(row, 0))
+        if element is not None and element.element.code == "GBV_VICTIMS":
+            return model.index(row, Col.FEMALE)
+    raise LookupError("GBV_VICTIMS")
+
+
+def test_a_sent_period_is_read_only_in_the_entry_grid_until_reopened(qtbot, filled, tmp_path):
+    window = open_window(qtbot, filled)
+    assert window.nav.item(window.SEND).text() == "Gửi báo cáo"
+    window.nav.setCurrentRow(window.ENTRY)
+    entry = window.entry_page
+    assert not entry.lock_label.isVisible()
+
+    window.nav.setCurrentRow(window.SEND)
+    send = window.send_page
+    assert window.stack.currentWidget() is send and window.period_picker.isVisible()
+    prompts = Prompts(tmp_path)
+    send.ask_save_path, send.ask_passphrase, send.ask_reason = (
+        prompts.save_path, prompts.ask_passphrase, prompts.ask_reason)
+    export(qtbot, send)
+
+    window.nav.setCurrentRow(window.ENTRY)
+    assert entry.lock_label.isVisible()
+    assert entry.lock_label.text() == "Kỳ này đã gửi (lần 1) — mở lại ở trang Gửi báo cáo để sửa."
+    cell = victims_female(entry.model)
+    type_into_cell(qtbot, entry.table, cell, "7")
+    assert filled.stored_values(PERIOD)[("GBV_VICTIMS", "nu")] == 5  # refused, not stored
+    message = entry.message_label.text()
+    assert entry.message_label.isVisible()
+    assert message.startswith("Kỳ 6 tháng đầu năm 2025 đã gửi báo cáo (lần 1) nên số liệu đang khóa.")
+    assert "trang «Gửi báo cáo»" in message
+    assert entry.model.message_at(cell) == message  # the cell is flagged with it
+
+    # A quarter inside the sent half-year says which period holds it.
+    window.period_picker.set_period("2025Q1")
+    assert entry.lock_label.text() == (
+        "Kỳ này nằm trong kỳ 6 tháng đầu năm 2025 đã gửi (lần 1) — mở lại kỳ đó ở trang Gửi báo cáo để sửa."
+    )
+    window.period_picker.set_period(PERIOD)
+
+    window.nav.setCurrentRow(window.SEND)
+    send.reopen_button.click()
+    window.nav.setCurrentRow(window.ENTRY)
+    assert not entry.lock_label.isVisible()
+    type_into_cell(qtbot, entry.table, victims_female(entry.model), "7")
+    assert filled.stored_values(PERIOD)[("GBV_VICTIMS", "nu")] == 7
+
+
+def test_only_a_parent_unit_gets_the_receive_page(qtbot, workspace, tmp_path):
+    commune = open_window(qtbot, workspace)
+    titles = [commune.nav.item(i).text() for i in range(commune.nav.count())]
+    assert titles == ["Trang chủ", "Nhập số liệu", "Hoạt động", "Gửi báo cáo"]
+    assert [a.shortcut().toString() for a in commune.page_actions][-1] == "Ctrl+4"
+    assert commune.receive_page is None
+
+    district = Workspace.open(tmp_path / "district.sqlite")
+    try:
+        district.initialise("2021", "199", OFFICER)  # Huyện Tiên Yên
+        window = open_window(qtbot, district)
+        titles = [window.nav.item(i).text() for i in range(window.nav.count())]
+        assert titles[window.SEND:] == ["Gửi báo cáo", "Nhận và tổng hợp"]
+        assert [(a.text(), a.shortcut().toString()) for a in window.page_actions[3:]] == [
+            ("Gửi báo cáo", "Ctrl+4"), ("Nhận và tổng hợp", "Ctrl+5")]
+        window.close()
+    finally:
+        district.close(backup_on_close=False)

@@ -1,0 +1,513 @@
+"""«Gửi báo cáo»: export the chosen period as a signed bundle for the parent unit.
+
+Shows whether the period was sent (and so is locked), with revision, digest, time and
+file; the unit's key fingerprint in groups to read over the phone; buttons to create the
+signing key, export the bundle, reopen the period for a correction, and write the public
+key file for the parent. Signing and key creation run off the GUI thread (scrypt takes
+about half a second).
+
+Every prompt is injectable so tests never block on a modal dialog:
+``ask_save_path(parent, caption, suggested_path, file_filter) -> str | None``,
+``ask_passphrase(parent, creating) -> str | None``, ``ask_reason(parent, period_label)
+-> str | None``, and the ``DialogService`` for the confirmation and errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from qnapp import keys
+from qnapp.errors import QnappError
+from qnapp.i18n import _
+from qnapp.minisign import PublicKey, format_fingerprint
+from qnapp.periods import parse_period
+from qnapp.text import clean_text, format_date
+from qnapp.workspace import ExportState, Workspace
+from ui import ops
+from ui.dialog_service import DialogService
+from ui.dialogs.passphrase_dialog import ERROR_STYLE, ask_passphrase
+
+SavePathPrompt = Callable[[QWidget, str, Path, str], "str | None"]
+PassphrasePrompt = Callable[[QWidget, bool], "str | None"]
+ReasonPrompt = Callable[[QWidget, str], "str | None"]
+
+OK_STYLE = "color: #1b5e20; background: #e8f5e9; border: 1px solid #a5d6a7; padding: 6px;"
+LOCKED_STYLE = "color: #0d47a1; font-weight: bold;"
+
+
+def short_digest(digest: str) -> str:
+    """The first 16 hex digits in groups, enough to compare on the phone: "3F2A 9C01 …"."""
+    return format_fingerprint(digest[:16]) + " …"
+
+
+def in_sentence(label: str) -> str:
+    """A period label inside a sentence: "kỳ năm 2025", not "kỳ Năm 2025"."""
+    return label[:1].lower() + label[1:]
+
+
+def format_timestamp(iso: str | None) -> str:
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    return _("{time} ngày {date}").format(time=moment.strftime("%H:%M"), date=format_date(moment))
+
+
+def fingerprint_lines(public_key: PublicKey) -> str:
+    """16 groups of 4 on two lines of 8, to read back over the phone."""
+    groups = public_key.fingerprint_groups.split()
+    return " ".join(groups[:8]) + "\n" + " ".join(groups[8:])
+
+
+def default_folder(workspace: Workspace) -> Path:
+    """The folder used last, else the user's Documents."""
+    folder = workspace.export_folder()
+    if folder is not None:
+        return folder
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+
+def ask_save_path(parent: QWidget, caption: str, suggested: Path, file_filter: str) -> str | None:
+    path, _selected = QFileDialog.getSaveFileName(parent, caption, str(suggested), file_filter)
+    if not path:
+        return None
+    if not Path(path).suffix:  # some dialogs do not add the filter's extension
+        path += suggested.suffix
+    return path
+
+
+class ReasonDialog(QDialog):
+    """Why the sent period is reopened (required: it travels with the corrected bundle)."""
+
+    def __init__(self, parent: QWidget | None, period_label: str):
+        super().__init__(parent)
+        self.setWindowTitle(_("Mở lại kỳ để sửa"))
+        self.setMinimumWidth(480)
+        intro = QLabel(
+            _(
+                "Nêu lý do mở lại kỳ {period}, ví dụ «Bổ sung một người bị bạo lực gia đình». "
+                "Lý do được gửi kèm báo cáo sửa cho đơn vị cấp trên."
+            ).format(period=period_label),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.reason_edit = QPlainTextEdit(self)
+        self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setFixedHeight(80)
+        self.reason_edit.setAccessibleName(_("Lý do mở lại"))
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.hide()
+        self.button_box = QDialogButtonBox(self)
+        self.ok_button = self.button_box.addButton(_("Mở lại"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.button_box.addButton(_("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.button_box.accepted.connect(self.accept)
+        self.button_box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.reason_edit)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.button_box)
+        self.reason_edit.setFocus()
+
+    @property
+    def reason(self) -> str:
+        return clean_text(self.reason_edit.toPlainText())
+
+    def accept(self) -> None:
+        if not self.reason:
+            self.error_label.setText(_("Hãy nêu lý do mở lại kỳ."))
+            self.error_label.show()
+            self.reason_edit.setFocus()
+            return
+        super().accept()
+
+
+def ask_reason(parent: QWidget, period_label: str) -> str | None:
+    dialog = ReasonDialog(parent, period_label)
+    try:
+        return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
+
+
+class SendPage(QWidget):
+    exported = Signal(object)  # an ExportResult, once the file is written
+    keyCreated = Signal(object)  # the new PublicKey
+    lockChanged = Signal(str)  # a period was locked (exported) or reopened
+    failed = Signal(str)  # the Vietnamese message of a refused action
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        parent: QWidget | None = None,
+        dialogs: DialogService | None = None,
+        *,
+        period_id: str | None = None,
+    ):
+        super().__init__(parent)
+        self.workspace = workspace
+        self.dialogs = dialogs or DialogService()
+        self.ask_save_path: SavePathPrompt = ask_save_path
+        self.ask_passphrase: PassphrasePrompt = ask_passphrase
+        self.ask_reason: ReasonPrompt = ask_reason
+        self._period_id: str | None = None
+        self._state: ExportState | None = None
+        self._public_key: PublicKey | None = None
+        self._busy = False
+        self._build()
+        if period_id:
+            self.set_period(period_id)
+
+    # -- construction ---------------------------------------------------------------
+    def _build(self) -> None:
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("pageTitle")
+        intro = QLabel(
+            _(
+                "Xuất báo cáo của kỳ thành một tệp có chữ ký (gói báo cáo .zip) để chép vào USB "
+                "hoặc gửi qua Zalo, thư điện tử cho đơn vị cấp trên. Sau khi xuất, số liệu và "
+                "hoạt động của kỳ bị khóa; muốn sửa thì mở lại kỳ rồi gửi bản sửa."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+
+        self.state_label = QLabel(self)
+        self.state_label.setObjectName("sendState")
+        self.state_label.setWordWrap(True)
+        self.digest_label = self._selectable()
+        self.time_label = QLabel(self)
+        self.file_label = self._selectable()
+        self.file_label.setWordWrap(True)
+        self.export_button = QPushButton(_("&Xuất gói báo cáo…"), self)
+        self.export_button.setDefault(True)
+        self.reopen_button = QPushButton(_("&Mở lại để sửa…"), self)
+        self.export_hint = QLabel(self)
+        self.export_hint.setWordWrap(True)
+        self.export_hint.setStyleSheet("color: #555555;")
+
+        report = QGroupBox(_("Báo cáo của kỳ"), self)
+        form = QFormLayout(report)
+        form.addRow(_("Tình trạng:"), self.state_label)
+        form.addRow(_("Mã băm của gói:"), self.digest_label)
+        form.addRow(_("Thời điểm xuất:"), self.time_label)
+        form.addRow(_("Tệp đã ghi:"), self.file_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.reopen_button)
+        buttons.addStretch(1)
+        form.addRow(buttons)
+        form.addRow(self.export_hint)
+
+        self.fingerprint_label = self._selectable()
+        self.fingerprint_label.setObjectName("fingerprint")
+        self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._mono.setPointSize(max(self._mono.pointSize(), 12))
+        self._mono.setBold(True)
+        self.fingerprint_label.setAccessibleName(_("Dấu vân tay khóa ký"))
+        self.key_hint = QLabel(self)
+        self.key_hint.setWordWrap(True)
+        self.create_key_button = QPushButton(_("&Tạo khóa ký"), self)
+        self.export_key_button = QPushButton(_("Xuất &khóa công khai…"), self)
+
+        key_box = QGroupBox(_("Khóa ký của đơn vị"), self)
+        key_layout = QVBoxLayout(key_box)
+        key_layout.addWidget(self.fingerprint_label)
+        key_layout.addWidget(self.key_hint)
+        key_buttons = QHBoxLayout()
+        key_buttons.addWidget(self.create_key_button)
+        key_buttons.addWidget(self.export_key_button)
+        key_buttons.addStretch(1)
+        key_layout.addLayout(key_buttons)
+
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("sendMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.hide()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title_label)
+        layout.addWidget(intro)
+        layout.addWidget(report)
+        layout.addWidget(key_box)
+        layout.addWidget(self.message_label)
+        layout.addStretch(1)
+
+        self.export_button.clicked.connect(self.export_report)
+        self.reopen_button.clicked.connect(self.reopen)
+        self.create_key_button.clicked.connect(self.create_key)
+        self.export_key_button.clicked.connect(self.export_public_key)
+
+    def _selectable(self) -> QLabel:
+        label = QLabel(self)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    # -- state ----------------------------------------------------------------------
+    @property
+    def period_id(self) -> str | None:
+        return self._period_id
+
+    @property
+    def state(self) -> ExportState | None:
+        return self._state
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def set_period(self, period_id: str) -> None:
+        self._period_id = parse_period(period_id).id
+        self.message_label.hide()
+        self.refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._busy:
+            self.refresh()  # a key made or a period sent elsewhere (command line) shows up
+
+    def refresh(self) -> None:
+        if self._period_id is None:
+            return
+        period = parse_period(self._period_id)
+        self.title_label.setText(_("<h2>Gửi báo cáo – {period}</h2>").format(period=period.label))
+        try:
+            self._state = state = self.workspace.export_state(period.id)
+            self._public_key = keys.own_public_key(self.workspace.store)
+        except QnappError as err:
+            self._show_message(str(err), error=True)
+            return
+        if state.locked:
+            self.state_label.setText(
+                _("Đã gửi (lần {revision}). Số liệu và hoạt động của kỳ đang khóa.").format(
+                    revision=state.revision)
+            )
+            self.state_label.setStyleSheet(LOCKED_STYLE)
+        elif state.revision is not None:
+            self.state_label.setText(
+                _("Đã mở lại để sửa sau lần gửi {revision} (lý do: {reason}). Lần gửi tới là lần {next}.").format(
+                    revision=state.revision, reason=state.reopen_reason, next=state.next_revision)
+            )
+            self.state_label.setStyleSheet("color: #e65100;")
+        else:
+            self.state_label.setText(_("Chưa gửi."))
+            self.state_label.setStyleSheet("")
+        self.digest_label.setText(short_digest(state.digest) if state.digest else "—")
+        self.digest_label.setToolTip(format_fingerprint(state.digest) if state.digest else "")
+        self.time_label.setText(format_timestamp(state.exported_at) or "—")
+        self.file_label.setText(state.file or "—")
+
+        self.fingerprint_label.setFont(self.font() if self._public_key is None else self._mono)
+        if self._public_key is None:
+            self.fingerprint_label.setText(_("Đơn vị chưa có khóa ký."))
+            self.key_hint.setText(
+                _("Tạo khóa ký trước khi gửi báo cáo lần đầu. Khóa được bảo vệ bằng mật khẩu do anh/chị đặt.")
+            )
+        else:
+            self.fingerprint_label.setText(fingerprint_lines(self._public_key))
+            self.key_hint.setText(
+                _(
+                    "Dấu vân tay của khóa: đọc cho cán bộ đơn vị cấp trên qua điện thoại khi họ "
+                    "đăng ký khóa công khai của đơn vị."
+                )
+            )
+        if state.locked:
+            self.export_hint.setText(
+                _("Xuất lại sẽ ghi đúng gói đã gửi lần {revision} (không cần mật khẩu).").format(
+                    revision=state.revision)
+            )
+        elif self._public_key is None:
+            self.export_hint.setText(_("Cần tạo khóa ký trước khi xuất gói báo cáo."))
+        else:
+            self.export_hint.setText(
+                _("Gói sẽ được ký bằng khóa của đơn vị (lần {revision}); cần nhập mật khẩu khóa.").format(
+                    revision=state.next_revision)
+            )
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        state, has_key, idle = self._state, self._public_key is not None, not self._busy
+        self.export_button.setEnabled(idle and state is not None and (state.locked or has_key))
+        self.reopen_button.setEnabled(idle and state is not None and state.locked)
+        self.create_key_button.setVisible(not has_key)
+        self.create_key_button.setEnabled(idle)
+        self.export_key_button.setEnabled(idle and has_key)
+
+    def _set_busy(self, busy: bool, text: str = "") -> None:
+        self._busy = busy
+        if busy:
+            self._show_message(text)
+        self._update_buttons()
+
+    def _show_message(self, text: str, *, error: bool = False) -> None:
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
+        self.message_label.show()
+
+    def message_text(self) -> str:
+        return self.message_label.text() if self.message_label.isVisibleTo(self) else ""
+
+    def _fail(self, title: str, err: BaseException) -> None:
+        message = ops.error_message(err)
+        self._set_busy(False)
+        self._show_message(message, error=True)
+        self.dialogs.error(self, title, message)
+        self.failed.emit(message)
+
+    # -- the signing key ------------------------------------------------------------
+    def create_key(self) -> None:
+        if self._busy:
+            return
+        passphrase = self.ask_passphrase(self, True)
+        if passphrase is None:
+            return
+        store, unit_key, officer = self.workspace.store, self.workspace.require_profile().unit_key, self.workspace.officer
+        self._set_busy(True, _("Đang tạo khóa ký…"))
+        ops.run_in_background(
+            self,
+            lambda: keys.create_key(store, unit_key, passphrase, who=officer),
+            self._key_created,
+            lambda err: self._fail(_("Không tạo được khóa ký"), err),
+        )
+
+    def _key_created(self, public_key: PublicKey) -> None:
+        self._set_busy(False)
+        self.refresh()
+        self._show_message(
+            _(
+                "Đã tạo khóa ký của đơn vị. Hãy «Xuất khóa công khai…» gửi cho đơn vị cấp trên "
+                "và đọc dấu vân tay cho họ qua điện thoại."
+            )
+        )
+        self.keyCreated.emit(public_key)
+
+    def export_public_key(self) -> None:
+        if self._busy or self._public_key is None:
+            return
+        unit = self.workspace.unit
+        suggested = default_folder(self.workspace) / "{code}.pub".format(code=unit.code)
+        path = self.ask_save_path(
+            self, _("Lưu khóa công khai"), suggested, _("Khóa công khai minisign (*.pub)")
+        )
+        if not path:
+            return
+        try:
+            public_key = self.workspace.write_public_key(path)
+        except QnappError as err:
+            self._fail(_("Không ghi được khóa công khai"), err)
+            return
+        self._show_message(
+            _("Đã ghi khóa công khai vào {path}. Dấu vân tay: {fpr}").format(
+                path=path, fpr=public_key.fingerprint_groups)
+        )
+
+    # -- export and reopen ----------------------------------------------------------
+    def export_report(self) -> None:
+        if self._busy or self._period_id is None:
+            return
+        self.refresh()
+        state = self._state
+        if state is None or not self.export_button.isEnabled():
+            return
+        period = parse_period(state.period)
+        path = self.ask_save_path(
+            self,
+            _("Lưu gói báo cáo kỳ {period}").format(period=in_sentence(period.label)),
+            default_folder(self.workspace) / state.file_name,
+            _("Gói báo cáo (*.zip)"),
+        )
+        if not path:
+            return
+        passphrase = None
+        if not state.locked:  # a locked period rewrites the bundle already signed
+            passphrase = self.ask_passphrase(self, False)
+            if passphrase is None:
+                return
+        workspace = self.workspace
+
+        def work():
+            from qnapp.bundles import export_bundle
+
+            result = export_bundle(workspace, state.period, passphrase, path)
+            workspace.remember_export(result.path, state.period)
+            return result
+
+        self._set_busy(True, _("Đang ký và xuất gói báo cáo…"))
+        ops.run_in_background(
+            self,
+            work,
+            lambda result: self._exported(period.id, result),
+            lambda err: self._fail(_("Không xuất được gói báo cáo"), err),
+        )
+
+    def _exported(self, period_id: str, result) -> None:
+        self._set_busy(False)
+        self.refresh()
+        period = parse_period(period_id)
+        if result.reused:
+            text = _(
+                "Kỳ {period} đã gửi (lần {revision}) và đang khóa: đã ghi lại đúng gói đó vào {path}."
+            )
+        else:
+            text = _(
+                "Đã xuất gói báo cáo kỳ {period} (lần {revision}) vào {path}. Kỳ này đã được khóa: "
+                "muốn sửa số liệu thì «Mở lại để sửa…»."
+            )
+        message = text.format(period=in_sentence(period.label), revision=result.revision, path=result.path)
+        self._show_message(
+            message + "\n" + _("Mã băm của gói: {digest}").format(digest=short_digest(result.digest))
+        )
+        self.exported.emit(result)
+        self.lockChanged.emit(period.id)
+
+    def reopen(self) -> None:
+        state = self._state
+        if self._busy or state is None or not state.locked:
+            return
+        label = in_sentence(parse_period(state.period).label)
+        reason = self.ask_reason(self, label)
+        if reason is None or not clean_text(reason):
+            return
+        if not self.dialogs.confirm(
+            self,
+            _("Mở lại kỳ để sửa"),
+            _(
+                "Mở lại kỳ {period}? Số liệu và hoạt động của kỳ sẽ sửa được. Sau khi sửa, hãy "
+                "xuất lại gói báo cáo: đó là bản sửa (lần {revision}), thay thế bản đã gửi."
+            ).format(period=label, revision=state.revision + 1),
+        ):
+            return
+        from qnapp.bundles import reopen_period
+
+        try:
+            next_revision = reopen_period(self.workspace, state.period, reason)
+        except QnappError as err:
+            self._fail(_("Không mở lại được kỳ"), err)
+            return
+        self.refresh()
+        self._show_message(
+            _("Đã mở lại kỳ {period} để sửa. Lần gửi tới là lần {revision}.").format(
+                period=label, revision=next_revision)
+        )
+        self.lockChanged.emit(state.period)
