@@ -131,31 +131,35 @@ def periods(year, as_json):
                    f"{format_date(date.fromisoformat(row['end']))}  {due}")
 
 
-@main.group(help=_("Nhập / xuất số liệu dạng CSV."))
+@main.group(help=_("Nhập / xuất số liệu dạng CSV hoặc biểu Excel (.xlsx)."))
 def values():
     pass
 
 
-@values.command("import", help=_("Nhập số liệu từ tệp CSV (period,element,category,value)."))
+@values.command("import", help=_("Nhập số liệu từ tệp CSV (period,element,category,value, hoặc tiêu đề tiếng Việt) "
+                                 "hoặc từ biểu Excel do «values template» tạo (.xlsx). Có lỗi thì không ghi gì."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--period", default=None, help=_("Chỉ nhận số liệu của kỳ này (từ chối tệp của kỳ khác)."))
 @click.pass_context
-def values_import(ctx, file):
-    from qnapp.csvio import import_values
+def values_import(ctx, file, period):
+    from qnapp.xlsx_template import import_values_file
 
     with _workspace(ctx, writes=True) as ws:
-        result = import_values(ws, file)
+        result = import_values_file(ws, file, expected_period=period)
     click.echo(_("Đã nhập {rows} dòng, ghi {written} ô số liệu.").format(rows=result.rows, written=result.written))
 
 
 @values.command("export", help=_("Xuất số liệu của một kỳ ra CSV."))
 @click.argument("period")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--excel", is_flag=True, help=_("Dạng cho Excel tiếng Việt: UTF-8 có BOM, dấu «;», tiêu đề tiếng Việt, "
+                                              "dấu phẩy thập phân."))
 @click.pass_context
-def values_export(ctx, period, output):
+def values_export(ctx, period, output, excel):
     from qnapp.csvio import export_values
 
     with _workspace(ctx) as ws, _output(output) as out:
-        export_values(ws, period, out)
+        export_values(ws, period, out, excel=excel)
 
 
 @main.group(help=_("Nhập / xuất sổ hoạt động dạng CSV."))
@@ -177,12 +181,13 @@ def activities_import(ctx, file):
 
 @activities.command("export", help=_("Xuất sổ hoạt động ra CSV."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--excel", is_flag=True, help=_("Dạng cho Excel tiếng Việt: UTF-8 có BOM, dấu «;», tiêu đề tiếng Việt."))
 @click.pass_context
-def activities_export(ctx, output):
+def activities_export(ctx, output, excel):
     from qnapp.csvio import export_activities
 
     with _workspace(ctx) as ws, _output(output) as out:
-        export_activities(ws, out)
+        export_activities(ws, out, excel=excel)
 
 
 @contextmanager
@@ -235,3 +240,6 @@ from qnapp.cli_keys import keys as _keys  # noqa: E402 - registered last (it imp
 
 main.add_command(_keys)
 from qnapp.cli_bundles import register as _register_bundles; _register_bundles(main)  # noqa: E402, E702
+from qnapp.cli_dhis2 import register as _register_dhis2; _register_dhis2(main)  # noqa: E402, E702
+from qnapp.cli_exchange import register as _register_exchange; _register_exchange(main)  # noqa: E402, E702
+from qnapp.cli_reports import register as _register_reports; _register_reports(main)  # noqa: E402, E702
