@@ -57,10 +57,14 @@ class MainWindow(QMainWindow):
         self._activities_page = None
         self._send_page = None
         self._receive_page = None
+        self._dashboard_page = None
         self.receives = has_children(workspace)
         self.page_titles = [_("Trang chủ"), _("Nhập số liệu"), _("Hoạt động"), _("Gửi báo cáo")]
         if self.receives:
             self.page_titles.append(_("Nhận và tổng hợp"))
+        # «Tiến độ mục tiêu» comes last for every unit, so the other pages keep their Ctrl+n.
+        self.DASHBOARD = len(self.page_titles)
+        self.page_titles.append(_("Tiến độ mục tiêu"))
 
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Chuyển trang"))
@@ -133,6 +137,16 @@ class MainWindow(QMainWindow):
             self._put_page(self.RECEIVE, self._receive_page)
         return self._receive_page
 
+    @property
+    def dashboard_page(self):
+        """«Tiến độ mục tiêu»: the 24 indicators against their 2025 and 2030 targets."""
+        if self._dashboard_page is None:
+            from ui.pages.dashboard import DashboardPage
+
+            self._dashboard_page = DashboardPage(self.workspace)
+            self._put_page(self.DASHBOARD, self._dashboard_page)
+        return self._dashboard_page
+
     def closeEvent(self, event) -> None:
         if self._receive_page is not None:
             self._receive_page.cancel_import()  # quitting never waits for a long USB import
@@ -165,11 +179,16 @@ class MainWindow(QMainWindow):
 
     def show_page(self, index: int) -> None:
         builders = {self.ENTRY: "entry_page", self.ACTIVITIES: "activities_page",
-                    self.SEND: "send_page", self.RECEIVE: "receive_page"}
+                    self.SEND: "send_page", self.DASHBOARD: "dashboard_page"}
+        if self.receives:
+            builders[self.RECEIVE] = "receive_page"
+        if index == self.DASHBOARD and self._dashboard_page is not None:
+            self._dashboard_page.refresh()  # figures may have been typed or imported since
         if index in builders:  # pages are built on their first visit
             getattr(self, builders[index])
         self.stack.setCurrentIndex(index)
-        self.period_picker.setVisible(index != self.ACTIVITIES)  # activities filter by date
+        # Activities filter by date; the dashboard shows every period on record.
+        self.period_picker.setVisible(index not in (self.ACTIVITIES, self.DASHBOARD))
         if index == self.ENTRY:
             self.entry_page.table.setFocus()
 

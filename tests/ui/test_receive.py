@@ -271,6 +271,10 @@ def test_folder_import_accepts_good_skips_duplicate_rejects_tampered(qtbot, trus
     assert page.import_model.index(0, IMP_STATUS).data(Qt.ItemDataRole.BackgroundRole).color() == StatusPalette.OK_BG
     assert "Đã xử lý 4 tệp: 2 đã nhận, 1 trùng, 0 chờ xem xét, 1 bị từ chối" in page.import_status.text()
     assert page.folder_button.isEnabled() and page.progress.isHidden() and page.stop_button.isHidden()
+    # Each line's file, unit, period and result are readable, not «0…», «Thị t…».
+    header = page.import_table.horizontalHeader()
+    for column in (IMP_FILE, IMP_UNIT, IMP_PERIOD, IMP_STATUS):
+        assert header.sectionSize(column) >= page.import_table.sizeHintForColumn(column), column
 
     # The board: the two communes in, the nine others missing.
     states = board(page)

@@ -383,8 +383,8 @@ def test_a_sent_period_is_read_only_in_the_entry_grid_until_reopened(qtbot, fill
 def test_only_a_parent_unit_gets_the_receive_page(qtbot, workspace, tmp_path):
     commune = open_window(qtbot, workspace)
     titles = [commune.nav.item(i).text() for i in range(commune.nav.count())]
-    assert titles == ["Trang chủ", "Nhập số liệu", "Hoạt động", "Gửi báo cáo"]
-    assert [a.shortcut().toString() for a in commune.page_actions][-1] == "Ctrl+4"
+    assert titles == ["Trang chủ", "Nhập số liệu", "Hoạt động", "Gửi báo cáo", "Tiến độ mục tiêu"]
+    assert [a.shortcut().toString() for a in commune.page_actions][-1] == "Ctrl+5"
     assert commune.receive_page is None
 
     district = Workspace.open(tmp_path / "district.sqlite")
@@ -392,9 +392,9 @@ def test_only_a_parent_unit_gets_the_receive_page(qtbot, workspace, tmp_path):
         district.initialise("2021", "199", OFFICER)  # Huyện Tiên Yên
         window = open_window(qtbot, district)
         titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-        assert titles[window.SEND:] == ["Gửi báo cáo", "Nhận và tổng hợp"]
+        assert titles[window.SEND:] == ["Gửi báo cáo", "Nhận và tổng hợp", "Tiến độ mục tiêu"]
         assert [(a.text(), a.shortcut().toString()) for a in window.page_actions[3:]] == [
-            ("Gửi báo cáo", "Ctrl+4"), ("Nhận và tổng hợp", "Ctrl+5")]
+            ("Gửi báo cáo", "Ctrl+4"), ("Nhận và tổng hợp", "Ctrl+5"), ("Tiến độ mục tiêu", "Ctrl+6")]
         window.close()
     finally:
         district.close(backup_on_close=False)

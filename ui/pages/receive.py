@@ -589,6 +589,8 @@ class ReceivePage(QWidget):
             self.progress.setRange(0, total)
             self.progress.setValue(done)
         self.import_model.append(outcome)
+        # Rows added one by one do not re-fit ResizeToContents columns by themselves.
+        self.import_table.horizontalHeader().resizeSections()
         self.import_table.scrollToBottom()
         if not self._cancel.is_set():
             self.import_status.setText(_("Đang nhận: đã xử lý {done}/{total} tệp…").format(done=done, total=total))
@@ -602,6 +604,7 @@ class ReceivePage(QWidget):
     def _import_done(self, outcomes) -> None:
         outcomes = list(outcomes or [])
         self.import_model.extend_to(outcomes)
+        self.import_table.horizontalHeader().resizeSections()
         total = self._total
         stopped = self._cancel.is_set() and total is not None and len(outcomes) < total
         self._finish_import()
