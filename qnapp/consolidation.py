@@ -40,6 +40,8 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from qnapp.bundles.custody import (
@@ -150,8 +152,39 @@ def consolidated_values(workspace: Workspace, period_id: str) -> dict[tuple[str,
     if not elements:
         return {}
     mine = {u.key for u in children_in_tree(workspace.unit)}
-    per_child = _child_values(workspace, period_id, elements)
-    return combine(elements, [v for unit, v in per_child.items() if unit in mine])
+    store = workspace.store
+    with store._reading():
+        per_child = _each_child_values(store.conn, period_id, elements)
+        return combine(elements, (v for unit, v in per_child if unit in mine))
+
+
+def _each_child_values(conn, period_id: str, elements: tuple[DataElement, ...]):
+    """(unit, values) per child, one child at a time, as ``_child_values`` gives them:
+    its bundle of the period plus coarser stocks from its bundle of the enclosing
+    period. One query ordered by unit, so memory does not grow with the children."""
+    period = parse_period(period_id)
+    carried: list[tuple[str, str]] = []  # (element code, enclosing period id), in element order
+    for element in elements:
+        if _coarser(element.period_type, period.type) and element.aggregation == "last":
+            carried.append((element.code, period.enclosing(element.period_type).id))
+    periods = sorted({period.id, *(p for _code, p in carried)})
+    marks = ", ".join("?" * len(periods))
+    rows = conn.execute(
+        "SELECT v.unit, b.period, v.element, v.category, v.value FROM received_values v "
+        "JOIN received_bundles b ON b.digest = v.digest "
+        f"WHERE b.status = 'accepted' AND b.report_type = ? AND b.period IN ({marks}) "
+        "AND v.unit = b.unit ORDER BY b.unit",  # the index received_bundles_current: no sort
+        [REPORT_TYPE, *periods],
+    )
+    for unit, unit_rows in groupby(rows, key=itemgetter(0)):
+        by_period: dict[str, Values] = {}
+        for _unit, row_period, element, category, value in unit_rows:
+            by_period.setdefault(row_period, {})[(element, category)] = value
+        values = by_period.get(period.id, {})
+        for code, outer in carried:
+            values.update({k: v for k, v in by_period.get(outer, {}).items() if k[0] == code})
+        if period.id in by_period or values:
+            yield unit, values
 
 
 def _value_of(values: Mapping[tuple[str, str], float] | None, element: DataElement, category: str) -> float | None:

@@ -31,6 +31,7 @@ import base64
 import binascii
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
@@ -235,29 +236,28 @@ def _prehash(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=64).digest()
 
 
+_UNTRUSTED_BAD_RE = re.compile(r"[\x00-\x1f\x7f]")  # C0 controls and DEL
+_TRUSTED_OK_RE = re.compile(r"[\x20-\x7e]*")  # printable ASCII only
+
+
 def _check_untrusted_comment(comment: str) -> None:
-    message = _("Chú thích không xác thực của chữ ký không hợp lệ.")
-    if not isinstance(comment, str):
-        raise MinisignError("signature_untrusted_comment_invalid", message)
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in comment):
-        raise MinisignError("signature_untrusted_comment_invalid", message)
-    if len(comment.encode("utf-8")) > MAX_UNTRUSTED_COMMENT_BYTES:
-        raise MinisignError("signature_untrusted_comment_invalid", message)
+    if (not isinstance(comment, str) or _UNTRUSTED_BAD_RE.search(comment) is not None
+            or len(comment.encode("utf-8")) > MAX_UNTRUSTED_COMMENT_BYTES):
+        raise MinisignError("signature_untrusted_comment_invalid",
+                            _("Chú thích không xác thực của chữ ký không hợp lệ."))
 
 
 def _check_trusted_comment(comment: str) -> bytes:
-    message = _(
-        "Chú thích được xác thực của chữ ký không hợp lệ (chỉ chữ ASCII in được, "
-        "tối đa {limit} byte)."
-    ).format(limit=MAX_TRUSTED_COMMENT_BYTES)
-    if not isinstance(comment, str):
-        raise MinisignError("signature_trusted_comment_invalid", message)
-    if any(not (0x20 <= ord(ch) <= 0x7E) for ch in comment):
-        raise MinisignError("signature_trusted_comment_invalid", message)
-    encoded = comment.encode("ascii")
-    if len(encoded) > MAX_TRUSTED_COMMENT_BYTES:
-        raise MinisignError("signature_trusted_comment_invalid", message)
-    return encoded
+    if (not isinstance(comment, str) or _TRUSTED_OK_RE.fullmatch(comment) is None
+            or len(comment) > MAX_TRUSTED_COMMENT_BYTES):  # ASCII: one byte a character
+        raise MinisignError(
+            "signature_trusted_comment_invalid",
+            _(
+                "Chú thích được xác thực của chữ ký không hợp lệ (chỉ chữ ASCII in được, "
+                "tối đa {limit} byte)."
+            ).format(limit=MAX_TRUSTED_COMMENT_BYTES),
+        )
+    return comment.encode("ascii")
 
 
 def sign(

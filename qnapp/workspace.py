@@ -167,6 +167,7 @@ class Workspace:
     def __init__(self, store: Store, catalog: Catalog | None = None):
         self.store = store
         self.catalog = catalog or load_catalog()
+        self._profile: Profile | None = None  # set once, never changed: cached when read
 
     # -- life cycle ---------------------------------------------------------------
     @classmethod
@@ -198,8 +199,12 @@ class Workspace:
     # -- profile ------------------------------------------------------------------
     @property
     def profile(self) -> Profile | None:
-        raw = self.store.get_setting(PROFILE_KEY)
-        return Profile(**raw) if raw else None
+        # ``initialise`` refuses a second profile, so once read it stays valid (an import
+        # asks for it several times per bundle).
+        if self._profile is None:
+            raw = self.store.get_setting(PROFILE_KEY)
+            self._profile = Profile(**raw) if raw else None
+        return self._profile
 
     @property
     def is_initialised(self) -> bool:

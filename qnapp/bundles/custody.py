@@ -49,7 +49,6 @@ from qnapp.bundles.reasons import BundleRejected
 from qnapp.catalog import Catalog, DataElement
 from qnapp.minisign import MinisignError, PublicKey, parse_public_key, parse_signature, verify
 from qnapp.units import Unit, get_unit, load_tree
-from qnapp.validation import effective_total
 
 CONSOLIDATES = "consolidates"
 MISSING = "missing"
@@ -93,24 +92,40 @@ def combine(elements: Iterable[DataElement], per_child: Iterable[Values]) -> dic
     ``nam`` and ``nu`` add up. A disaggregated element gets a ``""`` total only when some
     child stored one (people whose sex is not known), and then it is the sum of every
     child's effective total, so ``validation.effective_total`` stays right at the parent.
-    Elements absent from every child stay absent (not 0)."""
+    Elements absent from every child stay absent (not 0).
+
+    One pass over ``per_child`` (it may be a generator): memory does not grow with the
+    number of children."""
     by_code = {e.code: e for e in elements}
-    children = list(per_child)
     out: dict[tuple[str, str], float] = {}
     with_total: set[str] = set()
-    for values in children:
+    effective: dict[str, float] = {}  # code → Σ over the children so far of effective_total or 0
+    for values in per_child:
+        parts: dict[str, list] = {}  # this child's [total, nam, nu] per disaggregated code
         for (code, category), value in values.items():
             element = by_code.get(code)
             if element is None:
                 continue
-            if element.disaggregated and category == "":
-                with_total.add(code)
-                continue
+            if element.disaggregated:
+                if category in _PARTS:
+                    parts.setdefault(code, [None, None, None])[_PARTS[category]] = value
+                if category == "":
+                    with_total.add(code)
+                    continue
             out[(code, category)] = out.get((code, category), 0) + value
+        for code, (total, male, female) in parts.items():
+            # validation.effective_total, inlined; a child without the element adds 0.
+            if total is None:
+                if male is None and female is None:
+                    continue
+                total = (male or 0.0) + (female or 0.0)
+            effective[code] = effective.get(code, 0) + (total or 0)
     for code in with_total:
-        element = by_code[code]
-        out[(code, "")] = sum(effective_total(v, element) or 0 for v in children)
+        out[(code, "")] = effective.get(code, 0)
     return out
+
+
+_PARTS = {"": 0, "nam": 1, "nu": 2}
 
 
 def rows_to_values(rows: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], float]:

@@ -133,9 +133,12 @@ def nfc_deep(value: Any) -> Any:
 
 def dumps(value: Any) -> bytes:
     """The one JSON form of the bundle: sorted keys, no spaces, UTF-8, NFC, LF at the end."""
-    text = json.dumps(
-        nfc_deep(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    return _canonical(nfc_deep(value))
+
+
+def _canonical(value: Any) -> bytes:
+    """:func:`dumps` of a value whose strings are all NFC already."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return (text + "\n").encode("utf-8")
 
 
@@ -204,45 +207,70 @@ def strict_loads(
         raise JsonProblem("nesting too deep") from None
     except ValueError as err:  # JSONDecodeError
         raise JsonProblem(f"not JSON: {err}") from None
-    count = [0]
+    # Each distinct string (keys repeat in every row) is checked once; the checks run in
+    # the order, and raise the problems, of a plain depth-first walk (scalars inline).
+    checked: set[str] = set()
+    count = 0
 
     def walk(node: Any, depth: int) -> None:
-        count[0] += 1
-        if count[0] > max_items:
+        nonlocal count
+        count += 1
+        if count > max_items:
             raise JsonProblem(f"more than {max_items} values")
         if depth > max_depth:
             raise JsonProblem("nesting too deep")
-        if isinstance(node, str):
-            _check_string(node, max_string)
-        elif isinstance(node, bool) or node is None:
-            pass
-        elif isinstance(node, int):
+        kind = type(node)  # json.loads yields exactly these types
+        if kind is list:
+            children = ((None, item) for item in node)
+        elif kind is dict:
+            children = node.items()
+        else:
+            scalar(node, kind)
+            return
+        depth += 1
+        for key, item in children:
+            if key is not None and key not in checked:
+                _check_string(key, max_string)
+                checked.add(key)
+            kind = type(item)
+            if kind is list or kind is dict:
+                walk(item, depth)
+                continue
+            count += 1
+            if count > max_items:
+                raise JsonProblem(f"more than {max_items} values")
+            if depth > max_depth:
+                raise JsonProblem("nesting too deep")
+            scalar(item, kind)
+
+    def scalar(node: Any, kind: type) -> None:
+        if kind is str:
+            if node not in checked:
+                _check_string(node, max_string)
+                checked.add(node)
+        elif kind is int:
             if abs(node) > 2**53:
                 raise JsonProblem("integer too large")
-        elif isinstance(node, float):
-            pass
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, depth + 1)
-        elif isinstance(node, dict):
-            for key, item in node.items():
-                _check_string(key, max_string)
-                walk(item, depth + 1)
-        else:  # pragma: no cover - json.loads yields nothing else
-            raise JsonProblem(f"unexpected type {type(node).__name__}")
+        elif not (kind is bool or kind is float or node is None):  # pragma: no cover
+            raise JsonProblem(f"unexpected type {kind.__name__}")
 
     walk(value, 1)
-    if dumps(value) != data:
+    # Every string is NFC (checked above), so the canonical form is json.dumps of the
+    # value as parsed: dumps() without its NFC pass.
+    if _canonical(value) != data:
         raise JsonProblem("not in the canonical form (sorted keys, no spaces, NFC, one final LF)")
     return value
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _check_string(text: str, max_string: int) -> None:
     if len(text) > max_string:
         raise JsonProblem(f"string longer than {max_string} characters")
-    if unicodedata.normalize("NFC", text) != text:
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         raise JsonProblem("string not in Unicode NFC")
-    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in text):
+    if _CONTROL_RE.search(text) is not None:  # C0, DEL and C1
         raise JsonProblem("control character in a string")
 
 

@@ -491,7 +491,10 @@ def _read_file(path: Path) -> bytes:
     cap = DEFAULT_LIMITS.max_zip_bytes
     try:
         with open(path, "rb") as fh:
-            data = fh.read(cap + 1)
+            # Ask for the file's size (+ 1: a file that grew still shows it), never for
+            # the cap: read(cap + 1) maps and unmaps a 64 MiB buffer for every file.
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(min(size, cap) + 1)
     except OSError as err:
         raise BundleRejected("file_unreadable", err.strerror or str(err)) from None
     if len(data) > cap:

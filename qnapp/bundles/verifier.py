@@ -323,6 +323,8 @@ def _is_int(value: Any) -> bool:
 
 
 def _keys(obj: Any, keys: set[str], what: str) -> None:
+    if type(obj) is dict and obj.keys() == keys:  # the usual case, without the messages
+        return
     _need(isinstance(obj, dict), f"{what} is not an object")
     missing, unknown = keys - set(obj), set(obj) - keys
     _need(not missing, f"{what}: missing {sorted(missing)}")
@@ -399,27 +401,36 @@ def parse_aggregates(data: bytes, catalog: Catalog, level: str, period, limits: 
                         max_string=200, max_items=limits.max_json_items, allow_float=True)
     _need(isinstance(rows, list), "not a list")
     allowed = {e.code: e for e in catalog.elements_for(level)}
+    rank = periods_mod.PERIOD_TYPES.index
+    period_rank = rank(period.type)
+    rules: dict[str, tuple[tuple[str, ...], str]] = {}  # element code → its checks, once
     previous = None
     for row in rows:
         _keys(row, AGGREGATE_KEYS, "value")
         code, category, value = row["element"], row["category"], row["value"]
-        _need(isinstance(code, str) and ELEMENT_RE.fullmatch(code) is not None, "element code")
-        element = allowed.get(code)
-        _need(element is not None, f"element {code} is not recorded at level {level}")
-        _need(periods_mod.PERIOD_TYPES.index(element.period_type)
-              >= periods_mod.PERIOD_TYPES.index(period.type),
-              f"element {code} is coarser than the period")
-        _need(category in (("nam", "nu", "") if element.disaggregated else ("",)),
-              f"category {str(category)[:10]!r} of {code}")
-        if element.value_type in ("count", "bool"):
-            _need(_is_int(value), f"{code}: counts are integers")
-        else:
-            _need(_is_int(value) or isinstance(value, float), f"{code}: not a number")
-        _need(0 <= value <= MAX_COUNT, f"{code}: out of range")
-        if element.value_type == "bool":
-            _need(value in (0, 1), f"{code}: yes/no is 0 or 1")
+        rule = rules.get(code) if type(code) is str else None
+        if rule is None:
+            _need(isinstance(code, str) and ELEMENT_RE.fullmatch(code) is not None, "element code")
+            element = allowed.get(code)
+            _need(element is not None, f"element {code} is not recorded at level {level}")
+            _need(rank(element.period_type) >= period_rank, f"element {code} is coarser than the period")
+            rule = rules[code] = (("nam", "nu", "") if element.disaggregated else ("",),
+                                  element.value_type)
+        categories, value_type = rule
+        if category not in categories:
+            raise JsonProblem(f"category {str(category)[:10]!r} of {code}")
+        if value_type in ("count", "bool"):
+            if not _is_int(value):
+                raise JsonProblem(f"{code}: counts are integers")
+        elif not (_is_int(value) or isinstance(value, float)):
+            raise JsonProblem(f"{code}: not a number")
+        if not 0 <= value <= MAX_COUNT:
+            raise JsonProblem(f"{code}: out of range")
+        if value_type == "bool" and value not in (0, 1):
+            raise JsonProblem(f"{code}: yes/no is 0 or 1")
         key = (code, category)
-        _need(previous is None or key > previous, "values not sorted or duplicated")
+        if previous is not None and key <= previous:
+            raise JsonProblem("values not sorted or duplicated")
         previous = key
     return rows
 

@@ -57,6 +57,27 @@ def test_container_codes(good, lookup):
                                    payload=b"x" * 10)), lookup) == "zip_header_mismatch"
 
 
+def test_member_inflate_codes(good, lookup):
+    """Members are inflated from the checked offsets: a deflate stream with bytes hidden
+    after its end, or not deflate at all, is zip_corrupt; one cut short, or a size or
+    CRC that does not match the inflated bytes, is zip_crc_mismatch (as bad input 25)."""
+    import zlib
+
+    from qnapp.bundles.layout import AGGREGATES as NAME
+
+    members = _members(good)
+    agg = members[NAME]
+    rest = {n: d for n, d in members.items() if n != NAME}
+    deflater = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stream = deflater.compress(agg) + deflater.flush()
+    assert _code(zip_of(rest, M(NAME, agg, payload=stream[:-4])), lookup) == "zip_crc_mismatch"
+    assert _code(zip_of(rest, M(NAME, agg, payload=stream + b"hidden")), lookup) == "zip_corrupt"
+    assert _code(zip_of(rest, M(NAME, agg, payload=b"\xff" * 40)), lookup) == "zip_corrupt"
+    assert _code(zip_of(rest, M(NAME, agg, declared_size=len(agg) + 10)), lookup) == "zip_crc_mismatch"
+    assert _code(zip_of(rest, M(NAME, agg, method=0, crc=0x12345678)), lookup) == "zip_crc_mismatch"
+    assert verify_bundle(zip_of(rest, M(NAME, agg, method=0)), lookup, today=TODAY).digest == good.digest
+
+
 def test_member_level_codes(good, signer, lookup):
     members = _members(good)
     assert _code(zip_of({n: d for n, d in members.items() if n != TAGMANIFEST}), lookup) == "tagmanifest_missing"
