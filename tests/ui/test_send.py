@@ -398,3 +398,20 @@ def test_only_a_parent_unit_gets_the_receive_page(qtbot, workspace, tmp_path):
         window.close()
     finally:
         district.close(backup_on_close=False)
+
+
+def test_report_to_print_is_written_as_pdf_and_xlsx(qtbot, filled, tmp_path):
+    import openpyxl
+
+    prompts = Prompts(tmp_path)
+    page = make_page(qtbot, filled, prompts)
+    page.print_button.click()
+    pdf = tmp_path / "BC_06862_2025S1.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert "Đã ghi báo cáo" in page.message_text()
+
+    page.ask_save_path = lambda *args: str(tmp_path / "bao_cao.xlsx")
+    page.print_button.click()
+    sheet = openpyxl.load_workbook(tmp_path / "bao_cao.xlsx").worksheets[0]
+    texts = {c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts and "BÁO CÁO" in texts

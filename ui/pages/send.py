@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
+    QApplication,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -202,6 +203,7 @@ class SendPage(QWidget):
         self.export_button = QPushButton(_("&Xuất gói báo cáo…"), self)
         self.export_button.setDefault(True)
         self.reopen_button = QPushButton(_("&Mở lại để sửa…"), self)
+        self.print_button = QPushButton(_("Xuất &báo cáo để in (Excel, PDF)…"), self)
         self.export_hint = QLabel(self)
         self.export_hint.setWordWrap(True)
         self.export_hint.setStyleSheet("color: #555555;")
@@ -215,6 +217,7 @@ class SendPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.reopen_button)
+        buttons.addWidget(self.print_button)
         buttons.addStretch(1)
         form.addRow(buttons)
         form.addRow(self.export_hint)
@@ -256,6 +259,7 @@ class SendPage(QWidget):
 
         self.export_button.clicked.connect(self.export_report)
         self.reopen_button.clicked.connect(self.reopen)
+        self.print_button.clicked.connect(self.print_report)
         self.create_key_button.clicked.connect(self.create_key)
         self.export_key_button.clicked.connect(self.export_public_key)
 
@@ -460,6 +464,33 @@ class SendPage(QWidget):
             lambda result: self._exported(period.id, result),
             lambda err: self._fail(_("Không xuất được gói báo cáo"), err),
         )
+
+    def print_report(self) -> None:
+        """The NĐ 30 report of the period, as .xlsx or .pdf, to print, sign and stamp."""
+        if self._busy or self._period_id is None:
+            return
+        period = parse_period(self._period_id)
+        unit = self.workspace.unit
+        path = self.ask_save_path(
+            self,
+            _("Lưu báo cáo kỳ {period}").format(period=in_sentence(period.label)),
+            default_folder(self.workspace) / "BC_{code}_{period}.pdf".format(code=unit.code, period=period.id),
+            _("Báo cáo PDF (*.pdf);;Bảng tính Excel (*.xlsx)"),
+        )
+        if not path:
+            return
+        from ui.report_pdf import export_report  # Qt text layout: stays on the GUI thread
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = export_report(self.workspace, period.id, path)
+        except QnappError as err:
+            self._fail(_("Không xuất được báo cáo"), err)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._show_message(_("Đã ghi báo cáo kỳ {period} vào {path}.").format(
+            period=in_sentence(period.label), path=written))
 
     def _exported(self, period_id: str, result) -> None:
         self._set_busy(False)
