@@ -14,6 +14,7 @@ import click
 from qnapp import __version__, backup
 from qnapp.catalog import catalog_as_json, load_catalog
 from qnapp.errors import DataRejected, QnappError
+from qnapp.files import replacing
 from qnapp.i18n import _
 from qnapp.paths import default_db_path
 from qnapp.periods import due_date, periods_in_year
@@ -195,11 +196,8 @@ def _output(path: Path | None):
     if path is None:
         yield sys.stdout
         return
-    # Write beside the target, then replace: a failed export never leaves half a file.
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as out:
+    with replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
         yield out
-    tmp.replace(path)
 
 
 @main.command(help=_("Tạo dữ liệu mẫu cho một xã trong cơ sở dữ liệu mới."))

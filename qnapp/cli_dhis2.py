@@ -12,12 +12,12 @@ mapping, a unit missing from it), 2 usage error (an unknown period, a missing op
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 
 import click
 
+from qnapp.files import write_atomic
 from qnapp.i18n import _
 from qnapp.text import VN_TZ
 
@@ -65,7 +65,7 @@ def export_dhis2(ctx, period, fmt, output, mapping_path, complete):
                           ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     else:
         data = dhis2.export_adx(export, exported=now, complete_date=complete_date)
-    _write_atomic(output, data)
+    write_atomic(output, data)
 
     click.echo(_("Đã ghi {count} giá trị của {unit}, kỳ {period} (DHIS2: {dhis2_period}, orgUnit {org_unit}) vào {path}.").format(
         count=len(export.values), unit=unit, period=period,
@@ -79,26 +79,6 @@ def export_dhis2(ctx, period, fmt, output, mapping_path, complete):
                      "orgUnitIdScheme=CODE."))
     for line in export.warnings:
         click.echo(_("Cảnh báo: {message}").format(message=line), err=True)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write beside the target, then replace it: a failed export never leaves half a file."""
-    from qnapp.errors import QnappError
-
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        raise QnappError(_("Không ghi được tệp {path}: {error}").format(
-            path=path, error=err.strerror or err)) from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def register(main: click.Group) -> None:

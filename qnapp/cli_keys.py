@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from qnapp import keys as keystore
+from qnapp.files import write_atomic
 from qnapp.i18n import _
 from qnapp.text import format_date, parse_date
 
@@ -113,9 +114,7 @@ def keys_export(ctx, output):
     if output is None:
         click.echo(text, nl=False)
         return
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_bytes(text.encode("utf-8"))
-    tmp.replace(output)
+    write_atomic(output, text.encode("utf-8"))
     click.echo(_("Đã ghi khóa công khai vào {path}. Dấu vân tay: {fpr}").format(
         path=output, fpr=public_key.fingerprint_groups))
 

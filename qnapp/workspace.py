@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qnapp import backup, periods
+from qnapp.files import write_atomic
 from qnapp.catalog import Catalog, DataElement, Indicator, load_catalog
 from qnapp.errors import NotInitialisedError, QnappError, ValidationError
 from qnapp.i18n import _
@@ -189,6 +190,11 @@ class Workspace:
         """A rotating backup of the database now; safe from a worker thread (the store
         serialises its connection), so the GUI runs it in the background."""
         return backup.make_backup(self.store)
+
+    @property
+    def backup_folder(self) -> Path:
+        """Where the rotating backups go (chosen at set-up, else beside the database)."""
+        return backup.backup_folder(self.store)
 
     def __enter__(self) -> Workspace:
         return self
@@ -512,16 +518,7 @@ class Workspace:
 
         text = keys.export_public_key(self.store)
         path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        try:
-            tmp.write_bytes(text.encode("utf-8"))
-            tmp.replace(path)
-        except OSError as err:
-            try:
-                tmp.unlink()
-            except OSError:
-                pass
-            raise QnappError(_("Không ghi được tệp {path}: {error}").format(path=path, error=err)) from err
+        write_atomic(path, text.encode("utf-8"))
         self.remember_export(path)
         return keys.own_public_key(self.store)
 

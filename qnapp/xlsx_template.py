@@ -43,6 +43,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from qnapp import __version__
+from qnapp.files import replacing
 from qnapp.catalog import DataElement
 from qnapp.csvio import ImportResult, ValueEntry, apply_value_entries, import_values
 from qnapp.errors import DataRejected, QnappError, ValidationError
@@ -301,16 +302,8 @@ def write_template(workspace: Workspace, period_id: str, path: str | Path) -> Te
     wb.active = 0
 
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
+    with replacing(path) as tmp:
         wb.save(tmp)
-        tmp.replace(path)
-    except OSError as err:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise QnappError(_("Không ghi được tệp {path}: {error}").format(path=path, error=err.strerror or err)) from err
     return TemplateInfo(path, unit.key, period.id, elements, inputs)
 
 

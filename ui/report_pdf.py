@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QTextTable,
 )
 
+from qnapp.files import replacing
 from qnapp.errors import QnappError
 from qnapp.i18n import _
 from qnapp.reports.model import Appendix, Cell, Paragraph, Report, Section, Table
@@ -445,17 +446,8 @@ def render_pdf(report: Report, path: str | Path) -> Path:
     """Write ``report`` as a PDF at ``path`` (atomically); returns the path."""
     ensure_gui_app()
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with _none_guard():
+    with replacing(path) as tmp, _none_guard():
         _render(report, tmp, path)
-    try:
-        tmp.replace(path)
-    except OSError as err:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise QnappError(_("Không ghi được tệp {path}: {error}").format(path=path, error=err)) from err
     return path
 
 

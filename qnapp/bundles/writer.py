@@ -9,7 +9,6 @@ revision n in ``supersedes`` and the reopening reason in ``reason``.
 from __future__ import annotations
 
 import io
-import os
 import uuid
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qnapp import __version__, minisign, periods
+from qnapp.files import replacing, write_atomic
 from qnapp.bundles import locks
 from qnapp.bundles.layout import (
     ACTIVITIES,
@@ -263,25 +263,6 @@ def _has_children(unit: Unit) -> bool:
     return bool(children_in_tree(unit))
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(path)
-    except OSError as err:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise QnappError(
-            _("Không ghi được tệp {path}: {error}").format(path=path, error=err)
-        ) from err
-
-
 def export_bundle(
     workspace: Workspace,
     period_id: str,
@@ -305,7 +286,7 @@ def export_bundle(
     out_path = Path(out_path)
     last = locks.latest_export(store, unit_key, period.id)
     if last is not None and locks.is_locked(store, unit_key, period.id):
-        _write_atomic(out_path, last.content)
+        write_atomic(out_path, last.content)
         return ExportResult(out_path, last.digest, last.bundle_id, last.revision, reused=True)
     problem = workspace._outside_unit_life(period.id)
     if problem:
@@ -343,23 +324,9 @@ def export_bundle(
     )
     built = build_bundle(header, aggregates, activities, private_key, public_key, workspace.catalog,
                          children=children)
-    tmp = out_path.with_name(out_path.name + ".tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(built.data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError as err:
-        raise QnappError(_("Không ghi được tệp {path}: {error}").format(path=out_path, error=err)) from err
-    try:
+    with replacing(out_path) as tmp:
+        tmp.write_bytes(built.data)
         _record_export(workspace, header, built, public_key)
-        tmp.replace(out_path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
     return ExportResult(out_path, built.digest, header["bundle_id"], revision)
 
 

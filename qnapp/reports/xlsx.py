@@ -34,6 +34,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qnapp.files import write_atomic
 from qnapp.errors import QnappError
 from qnapp.i18n import _
 from qnapp.reports.model import Appendix, Cell, Paragraph, Report, Section, Table
@@ -441,15 +442,4 @@ def _normalise_zip(data: bytes, report: Report) -> bytes:
 def write_xlsx(report: Report, path: str | Path) -> Path:
     """Write the report to ``path`` (.xlsx) atomically: a failure leaves no half file."""
     path = Path(path)
-    data = workbook_bytes(report)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as err:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise QnappError(_("Không ghi được tệp {path}: {error}").format(path=path, error=err)) from err
-    return path
+    return write_atomic(path, workbook_bytes(report))
