@@ -29,14 +29,13 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from qnapp.errors import (
     DatabaseError,
@@ -48,20 +47,24 @@ from qnapp.i18n import _
 from qnapp.periods import parse_period
 from qnapp.text import now_iso
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
 log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATION_SET = "qnapp"
-MIGRATIONS_TABLE = Migrations.migrations_table
+MIGRATIONS_TABLE = "_sqlite_migrations"  # sqlite-utils' Migrations.migrations_table
 # Tables that may exist in a database nobody has written qnapp data to yet.
 _BOOKKEEPING_TABLES = {MIGRATIONS_TABLE, "sqlite_sequence", "sqlite_stat1"}
 
 # --- schema ----------------------------------------------------------------------------
 
-migrations = Migrations(MIGRATION_SET)
+# The steps, in order. sqlite-utils (a heavy import) is loaded only when one is pending,
+# so opening an up-to-date database at start-up never pays for it.
 
 
-@migrations()
 def m001_initial(db: Database) -> None:
     for sql in (
         """CREATE TABLE settings (
@@ -119,7 +122,6 @@ def m001_initial(db: Database) -> None:
         db.execute(sql)
 
 
-@migrations()
 def m002_keys(db: Database) -> None:
     """Signing keys (``qnapp.keys``): the unit's own keys and a parent's trust registry."""
     for sql in (
@@ -149,7 +151,6 @@ def m002_keys(db: Database) -> None:
         db.execute(sql)
 
 
-@migrations()
 def m003_bundles(db: Database) -> None:
     """Signed report bundles (``qnapp.bundles``): what this unit exported, and its locks."""
     for sql in (
@@ -181,7 +182,6 @@ def m003_bundles(db: Database) -> None:
         db.execute(sql)
 
 
-@migrations()
 def m004_ledger(db: Database) -> None:
     """The import ledger (``qnapp.bundles.ledger``): bundles received from child units,
     their figures, the custody a parent's bundle declared, and refused files."""
@@ -261,6 +261,26 @@ def m004_ledger(db: Database) -> None:
     ):
         db.execute(sql)
 
+
+
+MIGRATION_STEPS = (m001_initial, m002_keys, m003_bundles, m004_ledger)
+MIGRATION_NAMES = tuple(step.__name__ for step in MIGRATION_STEPS)
+
+
+@lru_cache(maxsize=None)
+def _migrations() -> Migrations:
+    from sqlite_utils.migrations import Migrations
+
+    registry = Migrations(MIGRATION_SET)
+    for step in MIGRATION_STEPS:
+        registry(name=step.__name__)(step)
+    return registry
+
+
+def __getattr__(name: str):
+    if name == "migrations":  # the sqlite-utils registry, built on first use
+        return _migrations()
+    raise AttributeError(name)
 
 # --- helpers ---------------------------------------------------------------------------
 
@@ -410,9 +430,7 @@ def inspect_file(path: str | Path, *, full_check: bool = False) -> tuple[str, ..
                 "Tệp được giữ nguyên; hãy chọn đúng tệp dữ liệu."
             ).format(path=path)
         )
-    # Migrations has no public list of registered names; pending() needs a database.
-    known = {m.name for m in migrations._migrations}
-    unknown = [n for n in names if n not in known]
+    unknown = [n for n in names if n not in MIGRATION_NAMES]
     if unknown:
         raise NewerDatabaseError(
             _(
@@ -535,9 +553,10 @@ class Store:
     a worker thread (one at a time); ``transaction()`` holds it for the whole block.
     """
 
-    def __init__(self, path: Path, db: Database, lock: FileLock):
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: FileLock):
         self._path = path
-        self.db = db
+        self._conn = conn
+        self._db: Database | None = None
         self._file_lock: FileLock | None = lock
         self._mutex = threading.RLock()
 
@@ -571,8 +590,7 @@ class Store:
                 log.warning("journal_mode is %s, not WAL, for %s", mode, path)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
-            db = Database(conn, execute_plugins=False)
-            store = cls(path, db, lock)
+            store = cls(path, conn, lock)
         except BaseException as err:
             if conn is not None:
                 conn.close()
@@ -583,23 +601,22 @@ class Store:
                 ) from err
             raise
         try:
-            store._migrate(had_data=bool(applied))
+            store._migrate(applied)
         except BaseException:
             store.close()
             raise
         return store
 
-    def _migrate(self, *, had_data: bool) -> None:
-        pending = migrations.pending(self.db)
-        if not pending:
+    def _migrate(self, applied: tuple[str, ...]) -> None:
+        if set(MIGRATION_NAMES) <= set(applied):
             return
         backup_path = None
-        if had_data:
+        if applied:
             from qnapp import backup  # lazy: backup imports this module
 
             backup_path = backup.make_backup(self, kind="premigrate")
         try:
-            migrations.apply(self.db)
+            _migrations().apply(self.db)
         except Exception as err:
             raise DatabaseError(
                 _(
@@ -614,9 +631,9 @@ class Store:
             if self._file_lock is None:
                 return
             try:
-                if self.db.conn.in_transaction:
-                    self.db.conn.rollback()
-                self.db.conn.close()  # last connection: checkpoints and removes the WAL
+                if self._conn.in_transaction:
+                    self._conn.rollback()
+                self._conn.close()  # last connection: checkpoints and removes the WAL
             finally:
                 self._file_lock.release()
                 self._file_lock = None
@@ -641,7 +658,16 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+        return self._conn
+
+    @property
+    def db(self) -> Database:
+        """sqlite-utils over the same connection (migrations, savepoints), made on first use."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self._conn, execute_plugins=False)
+        return self._db
 
     def _check_open(self) -> None:
         if self._file_lock is None:
@@ -684,7 +710,7 @@ class Store:
     def _audit(
         self, at: str, who: str, action: str, entity: str, key: str, old: Any, new: Any
     ) -> None:
-        self.db.execute(
+        self._conn.execute(
             "INSERT INTO audit (at, who, action, entity, entity_key, old, new) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [at, who, action, entity, key,
@@ -695,7 +721,16 @@ class Store:
     @property
     def schema_version(self) -> tuple[str, ...]:
         with self._reading():
-            return tuple(m.name for m in migrations.applied(self.db))
+            tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if MIGRATIONS_TABLE not in tables:
+                return ()
+            return tuple(
+                r[0]
+                for r in self._conn.execute(
+                    f"SELECT name FROM [{MIGRATIONS_TABLE}] WHERE migration_set = ? ORDER BY rowid",
+                    [MIGRATION_SET],
+                )
+            )
 
     def integrity_ok(self) -> bool:
         with self._reading():
@@ -718,7 +753,7 @@ class Store:
             row = self.conn.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
             if row is not None and row[0] == text:
                 return False
-            self.db.execute(
+            self._conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, text],
@@ -796,14 +831,14 @@ class Store:
                 if new == old:  # also None == None: clearing an empty cell
                     continue
                 if new is None:
-                    self.db.execute(
+                    self._conn.execute(
                         "DELETE FROM data_values WHERE unit = ? AND period = ? "
                         "AND element = ? AND category = ?",
                         [unit, period, element, category],
                     )
                     action = "delete"
                 else:
-                    self.db.execute(
+                    self._conn.execute(
                         "INSERT INTO data_values "
                         "(unit, period, element, category, value, updated_at, updated_by) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -849,7 +884,7 @@ class Store:
         row = _activity_row(a)
         row.update(created_at=now, created_by=who, updated_at=now, updated_by=who)
         with self.transaction():
-            cur = self.db.execute(
+            cur = self._conn.execute(
                 f"INSERT INTO activities ({', '.join(row)}) "
                 f"VALUES ({', '.join('?' * len(row))})",
                 list(row.values()),
@@ -876,7 +911,7 @@ class Store:
                 return a
             values = _activity_row(a)
             values.update(updated_at=now, updated_by=who)
-            self.db.execute(
+            self._conn.execute(
                 f"UPDATE activities SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
                 [*values.values(), a.id],
             )
@@ -895,7 +930,7 @@ class Store:
             if row is None:
                 raise KeyError(activity_id)
             old = _activity_from_row(row)
-            self.db.execute("DELETE FROM activities WHERE id = ?", [activity_id])
+            self._conn.execute("DELETE FROM activities WHERE id = ?", [activity_id])
             self._audit(
                 now_iso(), who, "delete", "activity", str(activity_id), _activity_json(old), None
             )

@@ -284,10 +284,17 @@ class Workspace:
     def stored_values(self, period_id: str) -> dict[tuple[str, str], float]:
         return self.store.get_values(self.require_profile().unit_key, parse_period(period_id).id)
 
+    def has_children(self) -> bool:
+        """The unit receives its children's reports (a 2021 district, the province)."""
+        unit = self.unit
+        return bool(load_tree(unit.tree).children(unit.code))
+
     def consolidated_codes(self) -> frozenset[str]:
         """Elements this unit never types: at a parent unit (a 2021 district, the province)
         those its children's level also records are the sum of its children's latest
         accepted reports (``qnapp.consolidation``); empty for a commune."""
+        if not self.has_children():
+            return frozenset()  # a leaf unit: nothing to consolidate (and no ledger to load)
         from qnapp.consolidation import consolidated_codes  # lazy: keeps start-up light
 
         return consolidated_codes(self)

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlite_utils.migrations import Migrations
 
 import qnapp.store as store_mod
 from qnapp.backup import backup_kind, list_backups
@@ -176,37 +175,32 @@ def test_upgrade_backs_up_first_and_failed_migration_changes_nothing(db_path, mo
     with Store.open(db_path) as s:
         s.set_value(UNIT, "2025", "X", "", 5, WHO)
 
-    def current_migrations() -> Migrations:
-        out = Migrations("qnapp")
-        for m in store_mod.migrations._migrations:
-            out(name=m.name)(m.fn)
-        return out
-
-    broken = current_migrations()
-
-    @broken()
     def m999_broken(db):
         db.execute("ALTER TABLE activities ADD COLUMN extra TEXT")
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(store_mod, "migrations", broken)
+    monkeypatch.setattr(store_mod, "MIGRATION_STEPS", store_mod.MIGRATION_STEPS + (m999_broken,))
+    monkeypatch.setattr(store_mod, "MIGRATION_NAMES", store_mod.MIGRATION_NAMES + ("m999_broken",))
+    store_mod._migrations.cache_clear()
     with pytest.raises(DatabaseError, match="Không nâng cấp được"):
         Store.open(db_path)
     monkeypatch.undo()
+    store_mod._migrations.cache_clear()
     with Store.open(db_path) as s:  # still the old schema, data intact
         assert s.schema_version == SCHEMA
         assert "extra" not in s.db["activities"].columns_dict
         assert s.get_values(UNIT, "2025") == {("X", ""): 5.0}
 
-    good = current_migrations()
-
-    @good()
     def m999_add_column(db):
         db.execute("ALTER TABLE activities ADD COLUMN extra TEXT")
 
-    monkeypatch.setattr(store_mod, "migrations", good)
+    monkeypatch.setattr(store_mod, "MIGRATION_STEPS", store_mod.MIGRATION_STEPS + (m999_add_column,))
+    monkeypatch.setattr(store_mod, "MIGRATION_NAMES", store_mod.MIGRATION_NAMES + ("m999_add_column",))
+    store_mod._migrations.cache_clear()
     with Store.open(db_path) as s:
         assert s.schema_version == (*SCHEMA, "m999_add_column")
+    monkeypatch.undo()
+    store_mod._migrations.cache_clear()
     backups = list_backups(backup_dir_for(db_path))
     assert backups and all(backup_kind(p) == "premigrate" for p in backups)
     assert inspect_file(backups[0]) == SCHEMA  # the pre-upgrade state
