@@ -23,26 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 TIME_TARGET, MEMORY_TARGET = 2.0, 2.5
 
 
-def _peak_memory_kib() -> int | None:
-    try:  # Linux: the high-water mark of this process image (ru_maxrss survives exec)
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    try:
-        import resource
-    except ImportError:  # Windows: no resource module
-        return None
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak // 1024 if sys.platform == "darwin" else peak
-
-
 def child(kind: str, db: str | None) -> None:
-    """Runs in a fresh interpreter: build the window, report when it first paints."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
+    """Runs in a fresh interpreter: build the window, report when it first paints
+    (``ui.first_paint``, shared with ``bench/frozen.py`` and ``qnapp --first-paint-exit``)."""
+    sys.path.insert(0, str(ROOT))
     from PySide6.QtWidgets import QApplication, QWidget
+
+    from ui.first_paint import exit_after_first_paint
 
     app = QApplication([])
     if kind == "bare":
@@ -55,39 +42,47 @@ def child(kind: str, db: str | None) -> None:
         workspace = Workspace.open(db)
         window = build_main_window(workspace)
 
-    class FirstPaint(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint:
-                painted = time.time()
-                QTimer.singleShot(0, lambda: finish(painted))
-                obj.removeEventFilter(self)
-            return False
-
-    def finish(painted: float) -> None:
-        print(json.dumps({"painted": painted, "peak_kib": _peak_memory_kib()}), flush=True)
-        app.quit()
-
-    watcher = FirstPaint()
-    window.installEventFilter(watcher)
+    watcher = exit_after_first_paint(app, window)  # noqa: F841 - kept alive by this frame
     window.show()
     app.exec()
 
 
-def measure(kind: str, db: str | None, runs: int) -> tuple[float, int | None]:
-    times, peaks = [], []
+def timed_run(command: list[str], env: dict[str, str]) -> tuple[float, int | None]:
+    """Start ``command`` (which prints ``ui.first_paint``'s JSON line) and return the
+    seconds from start to its first paint, and its peak memory."""
+    started = time.time()
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    return result["painted"] - started, result["peak_kib"]
+
+
+def bench_env() -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    for _ in range(runs):
-        started = time.time()
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", kind] + ([db] if db else []),
-            env=env, capture_output=True, text=True, check=True,
-        ).stdout
-        result = json.loads(out.strip().splitlines()[-1])
-        times.append(result["painted"] - started)
-        peaks.append(result["peak_kib"])
-    peak = statistics.median(peaks) if None not in peaks else None
-    return statistics.median(times), peak
+    return env
+
+
+def median_of(runs: list[tuple[float, int | None]]) -> tuple[float, int | None]:
+    peaks = [p for _, p in runs]
+    return statistics.median(t for t, _ in runs), (statistics.median(peaks) if None not in peaks else None)
+
+
+def measure(kind: str, db: str | None, runs: int) -> tuple[float, int | None]:
+    command = [sys.executable, __file__, "--child", kind] + ([db] if db else [])
+    return median_of([timed_run(command, bench_env()) for _ in range(runs)])
+
+
+def demo_database(folder: str) -> str:
+    """A demo database (``qnapp.demo``) in ``folder``, closed again."""
+    sys.path.insert(0, str(ROOT))
+    from qnapp.demo import fill_demo
+    from qnapp.workspace import Workspace
+
+    db = str(Path(folder) / "bench.sqlite")
+    workspace = Workspace.open(db)
+    fill_demo(workspace)
+    workspace.close(backup_on_close=False)
+    return db
 
 
 def main() -> int:
@@ -99,15 +94,8 @@ def main() -> int:
         child(args.child[0], args.child[1] if len(args.child) > 1 else None)
         return 0
 
-    sys.path.insert(0, str(ROOT))
-    from qnapp.demo import fill_demo
-    from qnapp.workspace import Workspace
-
     with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "bench.sqlite")
-        workspace = Workspace.open(db)
-        fill_demo(workspace)
-        workspace.close(backup_on_close=False)
+        db = demo_database(tmp)
         os.environ["QNAPP_HOME"] = tmp
         bare_time, bare_peak = measure("bare", None, args.runs)
         app_time, app_peak = measure("qnapp", db, args.runs)

@@ -42,6 +42,22 @@ PRERESTORE = "prerestore"
 PREMIGRATE = "premigrate"
 
 
+BACKUP_FOLDER_KEY = "backup.folder"  # setting: the officer's backup folder (absolute path)
+
+
+def backup_folder(store: Store) -> Path:
+    """Where rotating backups of ``store`` go: the folder chosen at set-up (setting
+    ``backup.folder``), else ``backups`` beside the database."""
+    chosen = store.get_setting(BACKUP_FOLDER_KEY)
+    return Path(chosen) if chosen else backup_dir_for(store.path)
+
+
+def set_backup_folder(store: Store, folder: str | Path | None, *, who: str) -> Path:
+    """Remember ``folder`` (None: back to the default) and return the folder now used."""
+    store.set_setting(BACKUP_FOLDER_KEY, str(Path(folder).absolute()) if folder else None, who)
+    return backup_folder(store)
+
+
 def _vn(now: datetime | None) -> datetime:
     if now is None:
         return datetime.now(VN_TZ)
@@ -170,7 +186,7 @@ def make_backup(
     now: datetime | None = None,
     kind: str = "",
 ) -> Path:
-    """Back the live database up to ``dest_dir`` (default: beside it) and rotate.
+    """Back the live database up to ``dest_dir`` (default: :func:`backup_folder`) and rotate.
 
     ``kind=""`` makes a rotating backup (keep the newest ``keep``); another kind makes a
     safety copy that rotation leaves alone.
@@ -179,7 +195,7 @@ def make_backup(
         raise ValueError("keep must be >= 1")
     if kind and not re.fullmatch(r"[a-z]+", kind):
         raise ValueError("kind must be lowercase ASCII letters")
-    directory = Path(dest_dir) if dest_dir is not None else backup_dir_for(store.path)
+    directory = Path(dest_dir) if dest_dir is not None else backup_folder(store)
     try:
         directory.mkdir(parents=True, exist_ok=True)
         dest = _new_name(directory, kind, _vn(now))
@@ -204,7 +220,7 @@ def backup_if_due(
     A newest backup dated in the future (the PC's clock was reset) counts as due.
     """
     now = _vn(now)
-    directory = Path(dest_dir) if dest_dir is not None else backup_dir_for(store.path)
+    directory = Path(dest_dir) if dest_dir is not None else backup_folder(store)
     rotating = [p for p in list_backups(directory) if backup_kind(p) == ""]
     if rotating:
         latest = backup_time(rotating[0])

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, QThreadPool
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from qnapp import APP_NAME, __version__
 from qnapp.errors import DatabaseError, DatabaseLockedError, NewerDatabaseError, QnappError
-from qnapp.i18n import _
+from qnapp.i18n import _, set_language
 from qnapp.paths import data_dir, default_db_path
+from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
+from ui import settings
 from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 DEMO_FILENAME = "demo.sqlite"
+ICON_FILE = ("icons", "qnapp.png")
 # Fonts with full Vietnamese coverage, best first (Windows, then Linux).
 FONT_FAMILIES = ("Segoe UI", "Tahoma", "Arial", "Noto Sans", "DejaVu Sans")
 
@@ -31,6 +35,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--db", type=Path, default=None, help=_("tệp cơ sở dữ liệu"))
     parser.add_argument("--demo", action="store_true", help=_("dùng thử với dữ liệu mẫu (tệp riêng)"))
+    parser.add_argument("--selftest", action="store_true",
+                        help=_("tự kiểm tra bản cài đặt trên dữ liệu tạm rồi thoát (mã 0: đạt, 1: lỗi)"))
+    parser.add_argument("--first-paint-exit", action="store_true", help=argparse.SUPPRESS)  # bench/
     return parser.parse_args(argv)
 
 
@@ -38,8 +45,13 @@ def demo_db_path() -> Path:
     return data_dir() / DEMO_FILENAME
 
 
+def app_icon() -> QIcon:
+    return QIcon(str(resource_path(*ICON_FILE)))
+
+
 def configure_application(app: QApplication) -> None:
     app.setApplicationName(APP_NAME)
+    app.setWindowIcon(app_icon())
     app.setApplicationDisplayName("qnapp")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
@@ -94,19 +106,26 @@ def build_main_window(workspace: Workspace, *, demo: bool = False) -> MainWindow
 
 
 def main(argv: list[str] | None = None) -> int:
+    set_language(settings.language())  # before any text is made (the choice applies on start)
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.selftest and not QApplication.instance():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # draws without a display
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)
+    if args.selftest:
+        from ui.selftest import run  # keep it off the normal start-up
+
+        return run()
 
     demo = args.demo
     workspace = open_workspace(demo_db_path() if demo else (args.db or default_db_path()), demo=demo)
     if workspace is None:
         return 1
     if not workspace.is_initialised:
-        from ui.dialogs.setup_dialog import SetupDialog  # first run only: keep it off start-up
+        from ui.dialogs.welcome_wizard import WelcomeWizard  # first run only: keep it off start-up
 
-        result = SetupDialog(workspace).exec()
-        if result == SetupDialog.DEMO:
+        result = WelcomeWizard(workspace).exec()
+        if result == WelcomeWizard.DEMO:
             workspace.close(backup_on_close=False)
             demo = True
             workspace = open_workspace(demo_db_path(), demo=True)
@@ -117,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
 
     window = build_main_window(workspace, demo=demo)
+    if args.first_paint_exit:  # bench/frozen.py: time start-up to the first paint
+        from ui.first_paint import exit_after_first_paint
+
+        watcher = exit_after_first_paint(app, window)  # noqa: F841 - kept alive until exec ends
     window.show()
     try:
         return app.exec()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,23 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from qnapp.i18n import _
-from qnapp.units import load_tree
+from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
-from ui import ops
+from ui import ops, settings
 from ui.dialog_service import DialogService
 from ui.pages.home import HomePage
 from ui.widgets.period_picker import PeriodPicker
-
-
-def has_children(workspace: Workspace) -> bool:
-    """The unit receives its children's reports (a district, the province)."""
-    try:
-        from qnapp.consolidation import children_of
-
-        return bool(children_of(workspace))
-    except (ImportError, NotImplementedError):  # consolidation not there yet: the unit tree
-        unit = workspace.unit
-        return bool(load_tree(unit.tree).children(unit.code))
 
 
 class MainWindow(QMainWindow):
@@ -47,6 +37,7 @@ class MainWindow(QMainWindow):
         if demo:
             title = _("{title} (dữ liệu mẫu)").format(title=title)
         self.setWindowTitle(title)
+        self.setWindowIcon(QIcon(str(resource_path("icons", "qnapp.png"))))
         self.resize(1180, 760)
 
         self.period_picker = PeriodPicker(workspace)
@@ -58,7 +49,7 @@ class MainWindow(QMainWindow):
         self._send_page = None
         self._receive_page = None
         self._dashboard_page = None
-        self.receives = has_children(workspace)
+        self.receives = workspace.has_children()
         self.page_titles = [_("Trang chủ"), _("Nhập số liệu"), _("Hoạt động"), _("Gửi báo cáo")]
         if self.receives:
             self.page_titles.append(_("Nhận và tổng hợp"))
@@ -94,6 +85,17 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.show_page)
         self.period_picker.periodChanged.connect(self._period_changed)
         self.nav.setCurrentRow(self.HOME)
+        self.restore_geometry()
+
+    def restore_geometry(self) -> bool:
+        """The size and place the window had when last closed on this PC."""
+        geometry = settings.app_settings().value(settings.GEOMETRY_KEY)
+        return isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
+
+    def save_geometry(self) -> None:
+        store = settings.app_settings()
+        store.setValue(settings.GEOMETRY_KEY, self.saveGeometry())
+        store.sync()
 
     @property
     def entry_page(self):
@@ -150,6 +152,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self._receive_page is not None:
             self._receive_page.cancel_import()  # quitting never waits for a long USB import
+        self.save_geometry()
         super().closeEvent(event)
 
     def _put_page(self, index: int, page: QWidget) -> None:
@@ -161,6 +164,7 @@ class MainWindow(QMainWindow):
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(_("&Tệp"))
         self.backup_action = QAction(_("&Sao lưu ngay"), self)
+        self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.backup_action.triggered.connect(self.backup_now)
         menu.addAction(self.backup_action)
         menu.addSeparator()
@@ -176,6 +180,42 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, r=row: self.nav.setCurrentRow(r))
             go.addAction(action)
             self.page_actions.append(action)
+
+        options = self.menuBar().addMenu(_("&Cài đặt"))
+        languages = options.addMenu(_("&Ngôn ngữ / Language"))
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        current = settings.language()
+        for code, name in settings.LANGUAGES:
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _checked=False, c=code: self.choose_language(c))
+            self.language_group.addAction(action)
+            languages.addAction(action)
+            self.language_actions[code] = action
+
+        help_menu = self.menuBar().addMenu(_("Trợ &giúp"))
+        self.about_action = QAction(_("&Giới thiệu"), self)
+        self.about_action.setShortcut(QKeySequence("F1"))
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def choose_language(self, code: str) -> None:
+        if code == settings.language():
+            return
+        settings.set_language(code)
+        self.dialogs.inform(
+            self,
+            _("Ngôn ngữ / Language"),
+            _("Ngôn ngữ mới được dùng từ lần mở qnapp sau.\nThe new language applies the next time qnapp starts."),
+        )
+
+    def show_about(self) -> None:
+        from ui.dialogs.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self.workspace, self)
+        self.about_dialog = dialog  # tests look at it
+        dialog.open()
 
     def show_page(self, index: int) -> None:
         builders = {self.ENTRY: "entry_page", self.ACTIVITIES: "activities_page",

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, QEvent, QPoint, Qt
-from PySide6.QtGui import QKeyEvent
+
+from tests.ui.helpers import type_text
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QMessageBox,
     QStyle,
     QStyleOptionButton,
@@ -40,17 +39,6 @@ from ui.models.activity_model import (
 from ui.pages.activities import ActivitiesPage
 
 # -- helpers ------------------------------------------------------------------------
-
-
-def type_text(widget, text: str) -> None:
-    """Type text key by key, like a Vietnamese keyboard (Unikey) delivers it.
-
-    ``qtbot.keyClicks`` only knows ASCII keys, so every character goes as a key event
-    carrying its text.
-    """
-    for char in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
 
 
 def type_date(qtbot, edit, text: str) -> None:

@@ -10,13 +10,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from qnapp.demo import DEMO_OFFICER
 from qnapp.errors import NewerDatabaseError, QnappError
-from qnapp.paths import backup_dir_for, data_dir, default_db_path
+from qnapp.paths import backup_dir_for, data_dir
 from qnapp.workspace import Workspace
-from tests.conftest import OFFICER
 from ui import app as app_module
 from ui import ops
 from ui.dialog_service import RecordingDialogService
-from ui.dialogs.setup_dialog import SetupDialog
+from ui.dialogs.welcome_wizard import WelcomeWizard
 from ui.main_window import MainWindow
 
 
@@ -65,35 +64,15 @@ def test_database_from_a_newer_qnapp_is_refused(qapp, monkeypatch, shown_errors,
 
 
 def test_cancelled_setup_quits_without_a_window(qapp, monkeypatch, windows, db_path):
-    monkeypatch.setattr(SetupDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    monkeypatch.setattr(WelcomeWizard, "exec", lambda self: QDialog.DialogCode.Rejected)
     assert app_module.main(["--db", str(db_path)]) == 0
     assert windows == []
     with Workspace.open(db_path) as reopened:
         assert not reopened.is_initialised
 
 
-def test_first_run_sets_up_then_opens_the_window_and_backs_up_on_quit(qapp, monkeypatch, windows):
-    def set_up(dialog):
-        dialog.tree_buttons.buttons()[0].click()  # the 2021 list
-        dialog.search_edit.setText("06862")
-        dialog.officer_edit.setText(OFFICER)
-        dialog.accept()
-        return dialog.result()
-
-    monkeypatch.setattr(SetupDialog, "exec", set_up)
-    assert app_module.main([]) == 0  # the default database, under QNAPP_HOME
-
-    assert len(windows) == 1
-    assert windows[0].windowTitle() == "qnapp – Thị trấn Tiên Yên"
-    assert QApplication.applicationName() == "qnapp"
-    backups = list(backup_dir_for(default_db_path()).glob("qnapp-*.sqlite"))
-    assert len(backups) == 1  # closing the workspace made the rotating backup
-    with Workspace.open(default_db_path()) as reopened:
-        assert reopened.officer == OFFICER
-
-
 def test_demo_choice_uses_a_separate_database(qapp, monkeypatch, windows, db_path):
-    monkeypatch.setattr(SetupDialog, "exec", lambda self: SetupDialog.DEMO)
+    monkeypatch.setattr(WelcomeWizard, "exec", lambda self: WelcomeWizard.DEMO)
 
     assert app_module.main(["--db", str(db_path)]) == 0
 

@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from qnapp import keys
@@ -59,18 +59,7 @@ from ui.models.import_model import (
 from ui.main_window import MainWindow
 from ui.pages.receive import ReceivePage
 
-try:  # the shared helper, once it lives there
-    from tests.ui.helpers import type_text
-except ImportError:
-
-    def type_text(widget, text: str) -> None:
-        """Type key by key as a Vietnamese keyboard delivers it (``keyClicks`` is ASCII only)."""
-        for char in text:
-            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                QApplication.sendEvent(
-                    widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
-                )
-
+from tests.ui.helpers import type_text
 
 PERIOD = "2025S1"  # 6 tháng đầu năm 2025, due 10/06/2025
 DISTRICT = ("2021", "199")  # Huyện Tiên Yên: 11 communes

@@ -7,9 +7,10 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QDate, QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+
+from tests.ui.helpers import type_text
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialog, QLineEdit
 
 from qnapp import keys
 from qnapp.bundles import verify_bundle
@@ -31,13 +32,6 @@ REASON = "Bổ sung một người bị bạo lực gia đình"
 @pytest.fixture(autouse=True)
 def fast_kdf(monkeypatch):
     monkeypatch.setattr(keys, "DEFAULT_SCRYPT", keys.ScryptParams(n=16, r=1, p=1))
-
-
-def type_text(widget, text: str) -> None:
-    """Type key by key as a Vietnamese keyboard delivers it (``keyClicks`` knows ASCII only)."""
-    for char in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
 
 
 @pytest.fixture
@@ -146,6 +140,25 @@ def test_create_key_asks_twice_refuses_a_mismatch_and_shows_the_fingerprint(qtbo
     assert page.export_button.isEnabled() and page.export_key_button.isEnabled()
     assert "Đã tạo khóa ký" in page.message_text()
     keys.load_signing_key(workspace.store, "ngắn quá")  # the passphrase typed protects it
+
+
+@pytest.mark.parametrize("answer", [False, True])
+def test_new_key_replaces_the_old_one_after_a_warning(qtbot, workspace, answer):
+    old = keys.create_key(workspace.store, UNIT, PASSPHRASE, who=OFFICER)
+    page = make_page(qtbot, workspace, answer=answer)
+    assert page.new_key_button.isVisible() and not page.create_key_button.isVisible()
+    page.ask_passphrase = lambda parent, creating: "mật khẩu máy mới"
+    if not answer:
+        page.new_key_button.click()
+        assert keys.own_public_key(workspace.store) == old
+    else:
+        with qtbot.waitSignal(page.keyCreated, timeout=10_000):
+            page.new_key_button.click()
+        assert keys.own_public_key(workspace.store) != old
+        keys.load_signing_key(workspace.store, "mật khẩu máy mới")
+    [(kind, title, text)] = page.dialogs.calls[:1]
+    assert (kind, title) == ("confirm", "Tạo khóa mới")
+    assert "thu hồi khóa cũ" in text
 
 
 def test_cancelled_passphrase_creates_no_key(qtbot, workspace):

@@ -232,6 +232,11 @@ class SendPage(QWidget):
         self.key_hint.setWordWrap(True)
         self.create_key_button = QPushButton(_("&Tạo khóa ký"), self)
         self.export_key_button = QPushButton(_("Xuất &khóa công khai…"), self)
+        self.new_key_button = QPushButton(_("Tạo khóa &mới…"), self)
+        self.new_key_button.setToolTip(
+            _("Khi chuyển sang máy mới hoặc lộ mật khẩu: khóa cũ ngừng dùng, đơn vị cấp trên "
+              "cần thu hồi khóa cũ và tin cậy khóa mới.")
+        )
 
         key_box = QGroupBox(_("Khóa ký của đơn vị"), self)
         key_layout = QVBoxLayout(key_box)
@@ -240,6 +245,7 @@ class SendPage(QWidget):
         key_buttons = QHBoxLayout()
         key_buttons.addWidget(self.create_key_button)
         key_buttons.addWidget(self.export_key_button)
+        key_buttons.addWidget(self.new_key_button)
         key_buttons.addStretch(1)
         key_layout.addLayout(key_buttons)
 
@@ -262,6 +268,7 @@ class SendPage(QWidget):
         self.print_button.clicked.connect(self.print_report)
         self.create_key_button.clicked.connect(self.create_key)
         self.export_key_button.clicked.connect(self.export_public_key)
+        self.new_key_button.clicked.connect(self.replace_key)
 
     def _selectable(self) -> QLabel:
         label = QLabel(self)
@@ -356,6 +363,8 @@ class SendPage(QWidget):
         self.reopen_button.setEnabled(idle and state is not None and state.locked)
         self.create_key_button.setVisible(not has_key)
         self.create_key_button.setEnabled(idle)
+        self.new_key_button.setVisible(has_key)
+        self.new_key_button.setEnabled(idle)
         self.export_key_button.setEnabled(idle and has_key)
 
     def _set_busy(self, busy: bool, text: str = "") -> None:
@@ -394,6 +403,20 @@ class SendPage(QWidget):
             self._key_created,
             lambda err: self._fail(_("Không tạo được khóa ký"), err),
         )
+
+    def replace_key(self) -> None:
+        """A new key on a new PC (or after a leaked passphrase); the old one is retired."""
+        if self._busy or not self.dialogs.confirm(
+            self,
+            _("Tạo khóa mới"),
+            _(
+                "Tạo khóa ký mới cho đơn vị? Khóa hiện tại sẽ ngừng dùng. Sau đó hãy gửi khóa công "
+                "khai mới cho đơn vị cấp trên: họ thu hồi khóa cũ và tin cậy khóa mới (đọc dấu vân "
+                "tay qua điện thoại), nếu không báo cáo ký bằng khóa mới sẽ bị từ chối."
+            ),
+        ):
+            return
+        self.create_key()
 
     def _key_created(self, public_key: PublicKey) -> None:
         self._set_busy(False)
