@@ -6,10 +6,13 @@ write ``_("Dòng {line}: {reason}").format(line=..., reason=...)``.
 """
 
 import gettext as _gettext
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from qnapp.resources import resource_path
 
 _translation: _gettext.NullTranslations = _gettext.NullTranslations()
+_official = ContextVar("qnapp_official_vietnamese", default=False)
 
 
 def set_language(language: str) -> None:
@@ -24,7 +27,21 @@ def set_language(language: str) -> None:
 
 
 def _(message: str) -> str:
+    if _official.get():
+        return message
     return _translation.gettext(message)
+
+
+@contextmanager
+def official_vietnamese():
+    """Text made inside is Vietnamese whatever the interface language: official reports
+    (NĐ 30/2020) and signed bundles are Vietnamese documents, and a bundle must be the
+    same bytes whoever exports it. Usable as a decorator."""
+    token = _official.set(True)
+    try:
+        yield
+    finally:
+        _official.reset(token)
 
 
 def N_(message: str) -> str:

@@ -37,7 +37,7 @@ from PySide6.QtGui import (
 
 from qnapp.files import replacing
 from qnapp.errors import QnappError
-from qnapp.i18n import _
+from qnapp.i18n import _, official_vietnamese
 from qnapp.reports.model import Appendix, Cell, Paragraph, Report, Section, Table
 
 __all__ = ["FONT_FAMILIES", "appendix_html", "ensure_gui_app", "export_report", "render_pdf",
@@ -442,6 +442,7 @@ def _paint(doc: QTextDocument, writer: QPdfWriter, painter: QPainter, geo: _Geom
             painter.restore()
 
 
+@official_vietnamese()
 def render_pdf(report: Report, path: str | Path) -> Path:
     """Write ``report`` as a PDF at ``path`` (atomically); returns the path."""
     ensure_gui_app()

@@ -44,7 +44,7 @@ from qnapp.bundles.layout import (
 from qnapp.bundles.report import build_report_xlsx
 from qnapp.catalog import Catalog, DataElement
 from qnapp.errors import QnappError, ValidationError
-from qnapp.i18n import _
+from qnapp.i18n import _, official_vietnamese
 from qnapp.minisign import PublicKey
 from qnapp.periods import Period, parse_period
 from qnapp.store import Activity
@@ -215,6 +215,7 @@ def zip_members(members: Mapping[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+@official_vietnamese()
 def build_bundle(
     header: Mapping[str, Any],
     aggregates: Sequence[Mapping[str, Any]],
@@ -263,6 +264,7 @@ def _has_children(unit: Unit) -> bool:
     return bool(children_in_tree(unit))
 
 
+@official_vietnamese()
 def export_bundle(
     workspace: Workspace,
     period_id: str,

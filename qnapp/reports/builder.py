@@ -16,7 +16,7 @@ from datetime import date, datetime
 from qnapp import periods as periods_mod
 from qnapp.catalog import Indicator, Target
 from qnapp.errors import ValidationError
-from qnapp.i18n import _
+from qnapp.i18n import _, official_vietnamese
 from qnapp.periods import Period, parse_period
 from qnapp.reports.model import (
     Appendix,
@@ -493,6 +493,7 @@ def _progress_appendix(workspace, period: Period, reference: str) -> Appendix:
 # -- the report -----------------------------------------------------------------------
 
 
+@official_vietnamese()
 def build_report(
     workspace,
     period_id: str,

@@ -36,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qnapp.files import write_atomic
 from qnapp.errors import QnappError
-from qnapp.i18n import _
+from qnapp.i18n import _, official_vietnamese
 from qnapp.reports.model import Appendix, Cell, Paragraph, Report, Section, Table
 
 __all__ = ["FONT", "MARGINS_MM", "build_workbook", "table_positions", "workbook_bytes", "write_xlsx"]
@@ -376,6 +376,7 @@ def _set_default_font(wb: Workbook) -> None:
             style.font = _font(SIZE_TABLE)
 
 
+@official_vietnamese()
 def build_workbook(report: Report) -> Workbook:
     wb = Workbook()
     _set_default_font(wb)
@@ -412,6 +413,7 @@ def table_positions(report: Report) -> dict[str, tuple[int, int]]:
     return dict(build_workbook(report).qnapp_table_rows)
 
 
+@official_vietnamese()
 def workbook_bytes(report: Report) -> bytes:
     """The .xlsx file's bytes; equal reports give equal bytes."""
     raw = io.BytesIO()
