@@ -583,13 +583,15 @@ def trust_key(
     public_key = info.public_key
     confirmed = _parse_fingerprint(fingerprint)
     if confirmed != public_key.fingerprint:
+        # Never echo the file's fingerprint: it could be copied back instead of read aloud.
+        group = next(g for g in range(0, 64, 4) if confirmed[g:g + 4] != public_key.fingerprint[g:g + 4])
         raise KeysError(
             "fingerprint_mismatch",
             _(
-                "Dấu vân tay không khớp với khóa trong tệp: đã xác nhận {given}, khóa có "
-                "{actual}. Không đăng ký khóa này; hãy liên hệ lại đơn vị gửi."
-            ).format(given=format_fingerprint(confirmed),
-                     actual=format_fingerprint(public_key.fingerprint)),
+                "Dấu vân tay vừa nhập KHÔNG khớp với khóa trong tệp (sai từ nhóm thứ {n}). "
+                "Chưa tin cậy khóa này. Hãy đọc lại từng nhóm với cán bộ của đơn vị; nếu vẫn "
+                "không khớp, đừng tin cậy tệp này: nó có thể đã bị đánh tráo."
+            ).format(n=group // 4 + 1),
         )
     child = unit_key if unit_key is not None else info.unit
     if child is None:

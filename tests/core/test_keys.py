@@ -485,3 +485,13 @@ def test_demo_creates_a_key_with_the_documented_passphrase(tmp_path):
         assert keys.list_own_keys(ws.store)[0].unit == ws.profile.unit_key
     finally:
         ws.close(backup_on_close=False)
+
+
+def test_a_mismatch_names_the_wrong_group_but_never_the_files_fingerprint(district):
+    text, public_key = qnapp_pub_text(COMMUNE)
+    fpr = public_key.fingerprint
+    wrong = fpr[:20] + ("0" if fpr[20] != "0" else "1") + fpr[21:]  # group 6
+    with pytest.raises(KeysError) as err:
+        trust(district, text, wrong)
+    assert "sai từ nhóm thứ 6" in str(err.value)
+    assert fpr[:16].upper() not in str(err.value).replace(" ", "").upper()

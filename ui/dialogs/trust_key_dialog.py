@@ -74,17 +74,6 @@ def hex_digits(text: str) -> int:
     return sum(1 for ch in text if ch in _HEX)
 
 
-def first_differing_group(typed: str, actual: str) -> int | None:
-    """1-based number of the first group of 4 that differs (only to point at a slip)."""
-    typed_fpr = normalise_fingerprint(typed)
-    if typed_fpr is None:
-        return None
-    for group in range(FINGERPRINT_GROUPS):
-        if typed_fpr[4 * group : 4 * group + 4] != actual[4 * group : 4 * group + 4]:
-            return group + 1
-    return None
-
-
 class FingerprintEdit(QLineEdit):
     """Hex digits typed by hand: paste, drop and the context menu are refused."""
 
@@ -339,27 +328,9 @@ class TrustKeyDialog(QDialog):
                 today=self._today,
             )
         except QnappError as err:
-            self._show_error(self._refusal_text(err, typed))
+            self._show_error(str(err))
             return
         self.accept()
-
-    def _refusal_text(self, err: QnappError, typed: str) -> str:
-        if getattr(err, "reason_code", None) != "fingerprint_mismatch" or self._info is None:
-            return str(err)
-        # The core's message names the file's fingerprint; this one does not, so it cannot
-        # be copied back into the field.
-        group = first_differing_group(typed, self._info.public_key.fingerprint)
-        lead = _("Dấu vân tay vừa gõ KHÔNG khớp với khóa trong tệp. Chưa tin cậy khóa này.")
-        if group is not None:
-            lead = "{} {}".format(lead, _("Sai từ nhóm thứ {n}.").format(n=group))
-        return "{}\n{}".format(
-            lead,
-            _(
-                "Hãy đọc lại từng nhóm với cán bộ của đơn vị. Nếu vẫn không khớp, đừng tin cậy "
-                "tệp này: nó có thể đã bị đánh tráo; hãy đề nghị đơn vị gửi lại khóa."
-            ),
-        )
-
 
 class RevokeKeyDialog(QDialog):
     """The date a key stops being valid (inclusive) and why; the page does the revoking."""
