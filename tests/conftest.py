@@ -42,3 +42,11 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI (a tool .ci/run should install is missing): {report.longrepr}"
+
+
+@pytest.fixture
+def fast_kdf(monkeypatch):
+    """Cheap scrypt for throw-away test keys; tests/core/test_keys.py checks the real cost."""
+    from qnapp import keys
+
+    monkeypatch.setattr(keys, "DEFAULT_SCRYPT", keys.ScryptParams(n=16, r=1, p=1))

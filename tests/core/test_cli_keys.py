@@ -8,16 +8,13 @@ from click.testing import CliRunner
 
 from qnapp import keys
 from qnapp.cli import main
-from qnapp.keys import ScryptParams
 from qnapp.store import Store
 
 PASS = "mật khẩu xã Tiên Yên"
 GROUPS = re.compile(r"(?:[0-9A-F]{4} ){15}[0-9A-F]{4}")
 
 
-@pytest.fixture(autouse=True)
-def fast_kdf(monkeypatch):
-    monkeypatch.setattr(keys, "DEFAULT_SCRYPT", ScryptParams(n=2**8, r=8, p=1))
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 @pytest.fixture

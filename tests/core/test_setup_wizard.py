@@ -8,7 +8,6 @@ import pytest
 
 from qnapp import backup, keys
 from qnapp.errors import QnappError
-from qnapp.keys import ScryptParams
 from qnapp.paths import backup_dir_for
 from qnapp.setup_wizard import STEPS, SetupWizard, Step, passphrase_strength
 from qnapp.workspace import Workspace
@@ -16,9 +15,7 @@ from qnapp.workspace import Workspace
 PASS = "mật khẩu xã Tiên Yên"
 
 
-@pytest.fixture(autouse=True)
-def fast_kdf(monkeypatch):
-    monkeypatch.setattr(keys, "DEFAULT_SCRYPT", ScryptParams(n=2**8, r=8, p=1))
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QThread
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from qnapp.demo import DEMO_OFFICER
 from qnapp.errors import NewerDatabaseError, QnappError
@@ -25,25 +25,6 @@ def shown_errors(monkeypatch):
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append(text))
     return shown
-
-
-@pytest.fixture
-def windows(monkeypatch):
-    """Run ``app.main`` without entering the event loop; keep the windows it built."""
-    built: list[MainWindow] = []
-    real_build = app_module.build_main_window
-
-    def build(workspace, **kwargs):
-        window = real_build(workspace, **kwargs)
-        built.append(window)
-        return window
-
-    monkeypatch.setattr(app_module, "build_main_window", build)
-    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
-    yield built
-    for window in built:
-        window.close()
-        window.deleteLater()
 
 
 def test_locked_database_is_explained_in_vietnamese(qapp, workspace, db_path, shown_errors):

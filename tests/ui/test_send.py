@@ -29,9 +29,7 @@ UNIT = "2021:06862"  # Thị trấn Tiên Yên
 REASON = "Bổ sung một người bị bạo lực gia đình"
 
 
-@pytest.fixture(autouse=True)
-def fast_kdf(monkeypatch):
-    monkeypatch.setattr(keys, "DEFAULT_SCRYPT", keys.ScryptParams(n=16, r=1, p=1))
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 @pytest.fixture

@@ -10,41 +10,18 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from qnapp import keys
 from qnapp.demo import DEMO_OFFICER
-from qnapp.keys import ScryptParams
 from qnapp.paths import data_dir, default_db_path
 from qnapp.setup_wizard import Step
 from qnapp.workspace import Workspace
 from tests.ui.helpers import type_text
 from ui import app as app_module
 from ui.dialogs.welcome_wizard import WelcomeWizard
-from ui.main_window import MainWindow
 
 PASS = "mùa xuân trên đảo Cô Tô"
 TODAY = date(2025, 3, 1)
 
 
-@pytest.fixture(autouse=True)
-def fast_kdf(monkeypatch):
-    monkeypatch.setattr(keys, "DEFAULT_SCRYPT", ScryptParams(n=2**8, r=8, p=1))
-
-
-@pytest.fixture
-def windows(monkeypatch):
-    """``app.main`` without the event loop; the windows it built are kept."""
-    built: list[MainWindow] = []
-    real_build = app_module.build_main_window
-
-    def build(workspace, **kwargs):
-        window = real_build(workspace, **kwargs)
-        built.append(window)
-        return window
-
-    monkeypatch.setattr(app_module, "build_main_window", build)
-    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
-    yield built
-    for window in built:
-        window.close()
-        window.deleteLater()
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 
 def click(qtbot, button) -> None:

@@ -63,9 +63,3 @@ def good(signer):
     return build_bundle(header_for(signer), AGGREGATES, ACTIVITIES, signer.private_key,
                         signer.public_key, load_catalog())
 
-
-@pytest.fixture
-def fast_kdf(monkeypatch):
-    from qnapp import keys
-
-    monkeypatch.setattr(keys, "DEFAULT_SCRYPT", keys.ScryptParams(n=16, r=1, p=1))

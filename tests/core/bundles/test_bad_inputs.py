@@ -12,7 +12,6 @@ from functools import lru_cache
 import pytest
 
 from qnapp.bundles.layout import (
-    ACTIVITIES,
     AGGREGATES,
     BAG_INFO,
     HEADER,
@@ -413,7 +412,7 @@ def test_38_replay_gives_the_same_digest_and_never_rolls_back(ctx, signer, looku
     ledger's, keyed on that digest (bundles.md §9.5)."""
     from qnapp.bundles.writer import build_bundle
     from qnapp.catalog import load_catalog
-    from tests.core.bundles.conftest import ACTIVITIES, AGGREGATES
+    from tests.core.bundles.conftest import ACTIVITIES as SAMPLE_ACTIVITIES, AGGREGATES as SAMPLE_AGGREGATES
 
     first = verify_bundle(ctx.data, lookup, today=TODAY)
     again = verify_bundle(bytes(ctx.data), lookup, today=TODAY)
@@ -421,7 +420,7 @@ def test_38_replay_gives_the_same_digest_and_never_rolls_back(ctx, signer, looku
     newer = build_bundle(
         header_for(signer, revision=2, supersedes=first.digest, reason="Sửa số liệu",
                    bundle_id="6f1c2b9e-3d4a-4b5c-8d6e-7f8091a2b3c4"),
-        AGGREGATES, ACTIVITIES, signer.private_key, signer.public_key, load_catalog())
+        SAMPLE_AGGREGATES, SAMPLE_ACTIVITIES, signer.private_key, signer.public_key, load_catalog())
     second = verify_bundle(newer.data, lookup, today=TODAY)
     assert second.revision == 2 and second.supersedes == first.digest
     replayed = verify_bundle(ctx.data, lookup, today=TODAY)
