@@ -151,10 +151,6 @@ def read_table(path: Path, columns: Sequence[str], labels: Mapping[str, str] | N
     return Table(rows, delimiter, vietnamese)
 
 
-def read_csv_rows(path: Path, columns: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
-    """Rows as (line number, dict) after checking the header; raises DataRejected."""
-    return read_table(path, tuple(columns)).rows
-
 
 def _machine_number(text: str) -> float:
     try:

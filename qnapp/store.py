@@ -614,7 +614,7 @@ class Store:
         if applied:
             from qnapp import backup  # lazy: backup imports this module
 
-            backup_path = backup.make_backup(self, kind="premigrate")
+            backup_path = backup.make_backup(self, kind=backup.PREMIGRATE)
         try:
             _migrations().apply(self.db)
         except Exception as err:

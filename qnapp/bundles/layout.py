@@ -15,7 +15,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +39,6 @@ REPORT = "data/report.xlsx"
 # Exactly what the tag manifest lists (RFC 8493: every payload manifest, no tag manifest).
 TAG_FILES = (BAG_INFO, BAGIT, HEADER, MANIFEST)
 REQUIRED_PAYLOAD = (ACTIVITIES, AGGREGATES)
-PAYLOAD = (ACTIVITIES, AGGREGATES, REPORT)
 
 BAGIT_TEXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 
@@ -108,7 +107,6 @@ class Limits:
     max_json_payload_bytes: int = 16 * 1024 * 1024
     max_json_items: int = 100_000
     max_string_chars: int = 2000
-    max_json_depth: int = 6
 
 
 DEFAULT_LIMITS = Limits()
@@ -369,15 +367,3 @@ def parse_trusted_comment(text: str) -> TrustedComment | None:
         return None
     return TrustedComment(m["bundle"], m["unit"], m["period"], m["type"], int(m["rev"]))
 
-
-def suggested_filename(header: Mapping[str, Any], digest: str) -> str:
-    """``<code>_<period>_<type>_r<rev>_<digest8>.qnb.zip`` (lower-case ASCII)."""
-    unit = header["unit"]
-    return (
-        f"{unit['tree']}-{unit['code']}_{header['period'].lower()}_{header['report_type']}"
-        f"_r{header['revision']}_{digest[:8]}.qnb.zip"
-    )
-
-
-def sorted_unique(items: Iterable[str]) -> list[str]:
-    return sorted(set(items))

@@ -166,9 +166,6 @@ def assessment(result: IndicatorResult) -> str:
     return verdict(result.met)
 
 
-def _count(value: float | None) -> Cell:
-    return Cell(None if value is None else _num(value), "count")
-
 
 def _num(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
