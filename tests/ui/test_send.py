@@ -21,7 +21,8 @@ from ui.dialogs.activity_dialog import ActivityDialog
 from ui.dialogs.passphrase_dialog import PassphraseDialog
 from ui.main_window import MainWindow
 from ui.models.entry_model import Col
-from ui.pages.send import ReasonDialog, SendPage
+from ui.dialogs.reason_dialog import reopen_reason_dialog
+from ui.pages.send import SendPage
 
 PERIOD = "2025S1"  # 6 tháng đầu năm 2025
 PASSPHRASE = "Mật khẩu của xã"
@@ -283,7 +284,7 @@ def test_reopen_with_a_reason_then_the_next_export_is_revision_2(qtbot, filled, 
 
 
 def test_reopen_needs_a_reason(qtbot, filled, tmp_path):
-    dialog = ReasonDialog(None, "6 tháng đầu năm 2025")
+    dialog = reopen_reason_dialog(None, "6 tháng đầu năm 2025")
     qtbot.addWidget(dialog)
     dialog.show()
     type_text(dialog.reason_edit, "   ")

@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -58,6 +57,7 @@ from qnapp.text import clean_text, format_date, format_number
 from qnapp.workspace import Workspace
 from ui import ops
 from ui.dialog_service import DialogService
+from ui.dialogs.reason_dialog import ReasonDialog, ask
 from ui.dialogs.trust_key_dialog import RevokeKeyDialog, TrustKeyDialog
 from ui.models.completeness_model import (
     VAL_FEMALE,
@@ -98,20 +98,9 @@ def pick_bundle_folder(parent: QWidget) -> str | None:
 
 
 def ask_reason(parent: QWidget, title: str, label: str) -> str | None:
-    """A one-line reason, with Vietnamese buttons; None when cancelled."""
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle(title)
-    dialog.setLabelText(label)
-    dialog.setInputMode(QInputDialog.InputMode.TextInput)
-    dialog.setOkButtonText(_("Từ chối bản này"))
-    dialog.setCancelButtonText(_("Hủy"))
-    dialog.resize(520, dialog.sizeHint().height())
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.textValue()
-    finally:
-        dialog.deleteLater()
+    """Why a held correction is refused (required: it is kept in the ledger)."""
+    return ask(ReasonDialog(parent, title=title, intro=label, ok_text=_("Từ chối bản này"),
+                            missing=_("Hãy ghi lý do từ chối (lý do được lưu vào sổ nhận).")))
 
 
 class _ProgressRelay(QObject):

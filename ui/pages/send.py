@@ -21,15 +21,12 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
+    QApplication,
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
-    QApplication,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -45,6 +42,7 @@ from qnapp.workspace import ExportState, Workspace
 from ui import ops
 from ui.dialog_service import DialogService
 from ui.dialogs.passphrase_dialog import ERROR_STYLE, ask_passphrase
+from ui.dialogs.reason_dialog import ask, reopen_reason_dialog
 
 SavePathPrompt = Callable[[QWidget, str, Path, str], "str | None"]
 PassphrasePrompt = Callable[[QWidget, bool], "str | None"]
@@ -95,60 +93,8 @@ def ask_save_path(parent: QWidget, caption: str, suggested: Path, file_filter: s
     return path
 
 
-class ReasonDialog(QDialog):
-    """Why the sent period is reopened (required: it travels with the corrected bundle)."""
-
-    def __init__(self, parent: QWidget | None, period_label: str):
-        super().__init__(parent)
-        self.setWindowTitle(_("Mở lại kỳ để sửa"))
-        self.setMinimumWidth(480)
-        intro = QLabel(
-            _(
-                "Nêu lý do mở lại kỳ {period}, ví dụ «Bổ sung một người bị bạo lực gia đình». "
-                "Lý do được gửi kèm báo cáo sửa cho đơn vị cấp trên."
-            ).format(period=period_label),
-            self,
-        )
-        intro.setWordWrap(True)
-        self.reason_edit = QPlainTextEdit(self)
-        self.reason_edit.setTabChangesFocus(True)
-        self.reason_edit.setFixedHeight(80)
-        self.reason_edit.setAccessibleName(_("Lý do mở lại"))
-        self.error_label = QLabel(self)
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
-        self.button_box = QDialogButtonBox(self)
-        self.ok_button = self.button_box.addButton(_("Mở lại"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.button_box.addButton(_("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
-        self.button_box.accepted.connect(self.accept)
-        self.button_box.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.reason_edit)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.button_box)
-        self.reason_edit.setFocus()
-
-    @property
-    def reason(self) -> str:
-        return clean_text(self.reason_edit.toPlainText())
-
-    def accept(self) -> None:
-        if not self.reason:
-            self.error_label.setText(_("Hãy nêu lý do mở lại kỳ."))
-            self.error_label.show()
-            self.reason_edit.setFocus()
-            return
-        super().accept()
-
-
 def ask_reason(parent: QWidget, period_label: str) -> str | None:
-    dialog = ReasonDialog(parent, period_label)
-    try:
-        return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
-    finally:
-        dialog.deleteLater()
+    return ask(reopen_reason_dialog(parent, period_label))
 
 
 class SendPage(QWidget):

@@ -1,0 +1,72 @@
+"""A required reason (reopening a sent period, refusing a held correction): the text
+travels with the decision, so a blank one is refused in the dialog."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from qnapp.i18n import _
+from qnapp.text import clean_text
+from ui.dialogs.passphrase_dialog import ERROR_STYLE
+
+
+class ReasonDialog(QDialog):
+    def __init__(self, parent: QWidget | None, *, title: str, intro: str, ok_text: str, missing: str):
+        super().__init__(parent)
+        self._missing = missing
+        self.setWindowTitle(title)
+        self.setMinimumWidth(480)
+        intro_label = QLabel(intro, self)
+        intro_label.setWordWrap(True)
+        self.reason_edit = QPlainTextEdit(self)
+        self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setFixedHeight(80)
+        self.reason_edit.setAccessibleName(_("Lý do"))
+        self.error_label = QLabel(self)
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.hide()
+        self.button_box = QDialogButtonBox(self)
+        self.ok_button = self.button_box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.button_box.addButton(_("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.button_box.accepted.connect(self.accept)
+        self.button_box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro_label)
+        layout.addWidget(self.reason_edit)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.button_box)
+        self.reason_edit.setFocus()
+
+    @property
+    def reason(self) -> str:
+        return clean_text(self.reason_edit.toPlainText())
+
+    def accept(self) -> None:
+        if not self.reason:
+            self.error_label.setText(self._missing)
+            self.error_label.show()
+            self.reason_edit.setFocus()
+            return
+        super().accept()
+
+
+def reopen_reason_dialog(parent: QWidget | None, period_label: str) -> ReasonDialog:
+    return ReasonDialog(
+        parent,
+        title=_("Mở lại kỳ để sửa"),
+        intro=_(
+            "Nêu lý do mở lại kỳ {period}, ví dụ «Bổ sung một người bị bạo lực gia đình». "
+            "Lý do được gửi kèm báo cáo sửa cho đơn vị cấp trên."
+        ).format(period=period_label),
+        ok_text=_("Mở lại"),
+        missing=_("Hãy nêu lý do mở lại kỳ."),
+    )
+
+
+def ask(dialog: ReasonDialog) -> str | None:
+    """Run the dialog; the reason, or None when cancelled."""
+    try:
+        return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
