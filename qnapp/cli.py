@@ -39,6 +39,10 @@ class QnappGroup(click.Group):
             ctx.exit(EXIT_REJECTED)
         except QnappError as err:
             click.echo(str(err), err=True)
+            locked_period = getattr(err, "locked_period", None)
+            if locked_period:  # the core's lock message names no command; this one does
+                click.echo(_("Mở lại kỳ bằng lệnh: qnapp reopen {period} --reason \"LÝ DO\"").format(
+                    period=locked_period), err=True)
             ctx.exit(EXIT_REJECTED)
 
 

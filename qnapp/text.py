@@ -426,6 +426,21 @@ def format_date(d: date | datetime | None) -> str:
     return "{:02d}/{:02d}/{:04d}".format(d.day, d.month, d.year)
 
 
+def format_timestamp(iso: str | None) -> str:
+    """An ISO timestamp as officers read it: "09:30 ngày 12/06/2025" (Vietnam time)."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(VN_TZ)
+    return _("{time} ngày {date}").format(time=moment.strftime("%H:%M"), date=format_date(moment))
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "kỳ năm 2025", not "kỳ Năm 2025"."""
+    return label[:1].lower() + label[1:]
+
+
 def parse_date(text: Any) -> date:
     """"08/04/2021", "8/4/2021" (day first) or ISO "2021-04-08" → date; else ValidationError."""
     if isinstance(text, (date, datetime)):

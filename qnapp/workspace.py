@@ -157,11 +157,23 @@ class ExportState:
 
 
 @dataclass(frozen=True)
+class CellUpdate:
+    """What one stored cell changes in the grid: its element's row (the derived total
+    included) and the results of the indicators that read it."""
+
+    element: str
+    values: Mapping[str, float | None]  # the element's row: category -> value ("" the total)
+    results: Mapping[str, IndicatorResult]  # indicator code -> result
+
+
+@dataclass(frozen=True)
 class PeriodLock:
     """A sent period whose lock covers the figures of another (or the same) period."""
 
     period: Period  # the period that was sent
     revision: int
+    sent_at: str = ""  # ISO timestamp of the export that locked it
+    sent_by: str = ""  # the officer who exported it
 
 
 class Workspace:
@@ -369,6 +381,19 @@ class Workspace:
                 objectives.append(ObjectiveBlock(objective.number, objective.name, tuple(blocks)))
         return Grid(period, tuple(objectives))
 
+    def cell_update(self, period_id: str, element_code: str) -> CellUpdate:
+        """The grid rows one stored cell touches, so a view refreshes them and not the
+        whole grid (``grid`` builds every block)."""
+        period = parse_period(period_id)
+        values = self.period_values(period.id)
+        element = self.catalog.element(element_code)
+        results = {
+            i.code: self._result(i, values, period)
+            for i in self.catalog.indicators_for(self.unit.level)
+            if i.code in element.indicators or any(code == element_code for code, _c in i.references)
+        }
+        return CellUpdate(element_code, _row_values(element, values), results)
+
     def indicator_results(self, period_id: str) -> list[IndicatorResult]:
         period = parse_period(period_id)
         values = self.period_values(period.id)
@@ -475,8 +500,14 @@ class Workspace:
         period containing it), or None when they may be changed."""
         from qnapp.bundles.locks import covering_lock  # lazy: keeps start-up light
 
-        lock = covering_lock(self.store, self.require_profile().unit_key, parse_period(period_id).id)
-        return None if lock is None else PeriodLock(parse_period(lock.period), lock.revision)
+        from qnapp.bundles.locks import export_sender
+
+        unit_key = self.require_profile().unit_key
+        lock = covering_lock(self.store, unit_key, parse_period(period_id).id)
+        if lock is None:
+            return None
+        sent_by = export_sender(self.store, unit_key, lock.period, lock.revision)
+        return PeriodLock(parse_period(lock.period), lock.revision, lock.locked_at, sent_by)
 
     def export_state(self, period_id: str) -> ExportState:
         from qnapp.bundles.locks import is_locked, latest_export, latest_lock

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -23,6 +23,11 @@ from ui import ops, settings
 from ui.dialog_service import DialogService
 from ui.pages.home import HomePage
 from ui.widgets.period_picker import PeriodPicker
+
+
+class NavList(QListWidget):
+    def keyboardSearch(self, search: str) -> None:  # noqa: N802 - Qt's name
+        """Typed letters never switch the page (a figure typed here would go astray)."""
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +62,7 @@ class MainWindow(QMainWindow):
         self.DASHBOARD = len(self.page_titles)
         self.page_titles.append(_("Tiến độ mục tiêu"))
 
-        self.nav = QListWidget()
+        self.nav = NavList()
         self.nav.setAccessibleName(_("Chuyển trang"))
         self.nav.addItems(self.page_titles)
         self.nav.setFixedWidth(160)
@@ -84,6 +89,8 @@ class MainWindow(QMainWindow):
 
         self.nav.currentRowChanged.connect(self.show_page)
         self.period_picker.periodChanged.connect(self._period_changed)
+        self.period_picker.periodChosen.connect(self._period_chosen)
+        self.period_picker.textTyped.connect(self._typed_in_picker)
         self.nav.setCurrentRow(self.HOME)
         self.restore_geometry()
 
@@ -102,8 +109,9 @@ class MainWindow(QMainWindow):
         if self._entry_page is None:
             from ui.pages.entry import EntryPage
 
-            self._entry_page = EntryPage(self.workspace, self.period_picker.period_id)
+            self._entry_page = EntryPage(self.workspace, self.period_picker.period_id, dialogs=self.dialogs)
             self._entry_page.valuesChanged.connect(self.home_page.refresh)
+            self._entry_page.lockChanged.connect(self._lock_changed)
             self._put_page(self.ENTRY, self._entry_page)
         return self._entry_page
 
@@ -150,6 +158,8 @@ class MainWindow(QMainWindow):
         return self._dashboard_page
 
     def closeEvent(self, event) -> None:
+        if self._entry_page is not None:
+            self._entry_page.commit_pending()  # a figure typed but not yet committed is kept
         if self._receive_page is not None:
             self._receive_page.cancel_import()  # quitting never waits for a long USB import
         self.save_geometry()
@@ -230,7 +240,7 @@ class MainWindow(QMainWindow):
         # Activities filter by date; the dashboard shows every period on record.
         self.period_picker.setVisible(index not in (self.ACTIVITIES, self.DASHBOARD))
         if index == self.ENTRY:
-            self.entry_page.table.setFocus()
+            self.entry_page.focus_grid()
 
     def _period_changed(self, period_id: str) -> None:
         self.home_page.set_period(period_id)
@@ -238,10 +248,24 @@ class MainWindow(QMainWindow):
             if page is not None and hasattr(page, "set_period"):
                 page.set_period(period_id)
 
+    def _period_chosen(self, _period_id: str) -> None:
+        """A period picked from the list: the figures come next, so the keyboard goes to the grid."""
+        if self.stack.currentIndex() == self.ENTRY:
+            # After the drop-down list has closed, or Qt hands the focus back to the picker.
+            QTimer.singleShot(0, self.entry_page.focus_grid)
+
+    def _typed_in_picker(self, key: int, text: str) -> None:
+        """Text typed while the picker had the focus: on the entry page it was a figure for
+        the period on screen, so it goes to the grid's current cell."""
+        if self.stack.currentIndex() == self.ENTRY:
+            self.entry_page.type_into_grid(key, text)
+
     def _lock_changed(self, _period_id: str) -> None:
-        """A report was sent or reopened: the entry page says whether its period is locked."""
+        """A report was sent or reopened: the entry and send pages show the new state."""
         if self._entry_page is not None:
             self._entry_page.refresh_lock()
+        if self._send_page is not None:
+            self._send_page.refresh()
 
     def backup_now(self) -> None:
         self.backup_action.setEnabled(False)

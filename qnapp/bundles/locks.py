@@ -20,7 +20,7 @@ from qnapp.errors import ValidationError
 from qnapp.i18n import _
 from qnapp.periods import Period, parse_period
 from qnapp.store import Store
-from qnapp.text import format_date
+from qnapp.text import format_date, in_sentence as _in_sentence
 
 
 class PeriodLockedError(ValidationError):
@@ -29,6 +29,7 @@ class PeriodLockedError(ValidationError):
     def __init__(self, message: str, period: str):
         super().__init__(message)
         self.period = period
+        self.locked_period = period  # qnapp.cli names the reopen command from it
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,18 @@ def exports(store: Store, unit: str, period: str | None = None) -> list[ExportRo
     return [ExportRow(*r) for r in _rows(store, sql + " ORDER BY period, revision", params)]
 
 
+def export_sender(store: Store, unit: str, period: str, revision: int,
+                  report_type: str = REPORT_TYPE) -> str:
+    """Who exported one revision ("" when this database did not record it)."""
+    rows = _rows(
+        store,
+        "SELECT created_by FROM bundle_exports WHERE unit = ? AND period = ? AND report_type = ? "
+        "AND revision = ?",
+        [unit, period, report_type, revision],
+    )
+    return rows[0][0] if rows else ""
+
+
 def latest_lock(store: Store, unit: str, period: str) -> LockRow | None:
     rows = _rows(
         store,
@@ -142,29 +155,23 @@ def refuse_if_locked(
                     _(
                         "Ngày {date} thuộc kỳ {label} đã gửi báo cáo (lần {revision}) nên "
                         "hoạt động của kỳ này đang khóa, không thêm, sửa hay xóa được. Muốn "
-                        "sửa, hãy mở lại kỳ ở trang «Gửi báo cáo» (hoặc bằng lệnh qnapp reopen "
-                        "{period} --reason \"…\"), rồi gửi lại báo cáo."
-                    ).format(date=format_date(day), label=_in_sentence(locked.label), period=locked.id,
+                        "sửa, hãy mở lại kỳ (nút «Mở lại để sửa» trên bảng nhập số liệu hoặc ở "
+                        "trang «Gửi báo cáo»), rồi gửi lại báo cáo."
+                    ).format(date=format_date(day), label=_in_sentence(locked.label),
                              revision=lock.revision),
                     locked.id,
                 )
 
 
 def _locked_message(locked: Period, revision: int, period: Period) -> str:
+    # No way to reopen is named here: the GUI shows its «Mở lại để sửa» button beside the
+    # grid, the command line adds its own «qnapp reopen» hint (qnapp.cli).
     if locked.id == period.id:
         return _(
             "Kỳ {label} đã gửi báo cáo (lần {revision}) nên số liệu đang khóa. Muốn sửa, "
-            "hãy mở lại kỳ ở trang «Gửi báo cáo» (hoặc bằng lệnh qnapp reopen {period} "
-            "--reason \"…\"), rồi gửi lại báo cáo."
-        ).format(label=_in_sentence(locked.label), period=locked.id, revision=revision)
+            "hãy mở lại kỳ để sửa (nêu lý do), rồi gửi lại báo cáo."
+        ).format(label=_in_sentence(locked.label), revision=revision)
     return _(
         "{label} nằm trong kỳ {locked_label} đã gửi báo cáo (lần {revision}) nên số liệu "
-        "đang khóa. Muốn sửa, hãy mở lại kỳ {locked_label} ở trang «Gửi báo cáo» (hoặc bằng "
-        "lệnh qnapp reopen {locked} --reason \"…\"), rồi gửi lại báo cáo."
-    ).format(label=period.label, locked_label=_in_sentence(locked.label), locked=locked.id,
-             revision=revision)
-
-
-def _in_sentence(label: str) -> str:
-    """Lower-case the first letter ("Năm 2025" → "năm 2025") for "kỳ năm 2025" mid-sentence."""
-    return label[:1].lower() + label[1:]
+        "đang khóa. Muốn sửa, hãy mở lại kỳ {locked_label} (nêu lý do), rồi gửi lại báo cáo."
+    ).format(label=period.label, locked_label=_in_sentence(locked.label), revision=revision)

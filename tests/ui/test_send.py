@@ -20,7 +20,6 @@ from ui.dialog_service import RecordingDialogService
 from ui.dialogs.activity_dialog import ActivityDialog
 from ui.dialogs.passphrase_dialog import PassphraseDialog
 from ui.main_window import MainWindow
-from ui.models.entry_model import Col
 from ui.dialogs.reason_dialog import reopen_reason_dialog
 from ui.pages.send import SendPage
 
@@ -316,8 +315,8 @@ def test_an_activity_dated_in_a_sent_period_is_refused_with_a_readable_message(q
     assert dlg.isVisible() and filled.activities() == []
     assert dlg.error_text() == (
         "Ngày 08/03/2025 thuộc kỳ 6 tháng đầu năm 2025 đã gửi báo cáo (lần 1) nên hoạt động của "
-        "kỳ này đang khóa, không thêm, sửa hay xóa được. Muốn sửa, hãy mở lại kỳ ở trang «Gửi báo "
-        "cáo» (hoặc bằng lệnh qnapp reopen 2025S1 --reason \"…\"), rồi gửi lại báo cáo."
+        "kỳ này đang khóa, không thêm, sửa hay xóa được. Muốn sửa, hãy mở lại kỳ (nút «Mở lại để "
+        "sửa» trên bảng nhập số liệu hoặc ở trang «Gửi báo cáo»), rồi gửi lại báo cáo."
     )
 
 
@@ -331,65 +330,6 @@ def open_window(qtbot, workspace):
     qtbot.waitExposed(window)
     window.period_picker.set_period(PERIOD)
     return window
-
-
-def type_into_cell(qtbot, table, index, text):
-    table.setCurrentIndex(index)
-    qtbot.keyClick(table, Qt.Key.Key_F2)
-    editor = table.indexWidget(index)
-    editor.selectAll()
-    qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-
-
-def victims_female(model):
-    for row in range(model.rowCount()):
-        element = model.element_at(model.index(row, 0))
-        if element is not None and element.element.code == "GBV_VICTIMS":
-            return model.index(row, Col.FEMALE)
-    raise LookupError("GBV_VICTIMS")
-
-
-def test_a_sent_period_is_read_only_in_the_entry_grid_until_reopened(qtbot, filled, tmp_path):
-    window = open_window(qtbot, filled)
-    assert window.nav.item(window.SEND).text() == "Gửi báo cáo"
-    window.nav.setCurrentRow(window.ENTRY)
-    entry = window.entry_page
-    assert not entry.lock_label.isVisible()
-
-    window.nav.setCurrentRow(window.SEND)
-    send = window.send_page
-    assert window.stack.currentWidget() is send and window.period_picker.isVisible()
-    prompts = Prompts(tmp_path)
-    send.ask_save_path, send.ask_passphrase, send.ask_reason = (
-        prompts.save_path, prompts.ask_passphrase, prompts.ask_reason)
-    export(qtbot, send)
-
-    window.nav.setCurrentRow(window.ENTRY)
-    assert entry.lock_label.isVisible()
-    assert entry.lock_label.text() == "Kỳ này đã gửi (lần 1) — mở lại ở trang Gửi báo cáo để sửa."
-    cell = victims_female(entry.model)
-    type_into_cell(qtbot, entry.table, cell, "7")
-    assert filled.stored_values(PERIOD)[("GBV_VICTIMS", "nu")] == 5  # refused, not stored
-    message = entry.message_label.text()
-    assert entry.message_label.isVisible()
-    assert message.startswith("Kỳ 6 tháng đầu năm 2025 đã gửi báo cáo (lần 1) nên số liệu đang khóa.")
-    assert "trang «Gửi báo cáo»" in message
-    assert entry.model.message_at(cell) == message  # the cell is flagged with it
-
-    # A quarter inside the sent half-year says which period holds it.
-    window.period_picker.set_period("2025Q1")
-    assert entry.lock_label.text() == (
-        "Kỳ này nằm trong kỳ 6 tháng đầu năm 2025 đã gửi (lần 1) — mở lại kỳ đó ở trang Gửi báo cáo để sửa."
-    )
-    window.period_picker.set_period(PERIOD)
-
-    window.nav.setCurrentRow(window.SEND)
-    send.reopen_button.click()
-    window.nav.setCurrentRow(window.ENTRY)
-    assert not entry.lock_label.isVisible()
-    type_into_cell(qtbot, entry.table, victims_female(entry.model), "7")
-    assert filled.stored_values(PERIOD)[("GBV_VICTIMS", "nu")] == 7
 
 
 def test_only_a_parent_unit_gets_the_receive_page(qtbot, workspace, tmp_path):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from qnapp.errors import QnappError
 from qnapp.i18n import _
-from qnapp.text import clean_text
+from qnapp.periods import parse_period
+from qnapp.text import clean_text, in_sentence
 from ui.dialogs.passphrase_dialog import ERROR_STYLE
 
 
@@ -70,3 +72,36 @@ def ask(dialog: ReasonDialog) -> str | None:
         return dialog.reason if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
         dialog.deleteLater()
+
+
+def ask_reopen_reason(parent: QWidget | None, period_label: str) -> str | None:
+    return ask(reopen_reason_dialog(parent, period_label))
+
+
+def reopen_for_correction(parent: QWidget, workspace, dialogs, period_id: str,
+                          ask_reason=ask_reopen_reason) -> int | None:
+    """The one «Mở lại để sửa» flow (entry grid and «Gửi báo cáo»): a required reason, a
+    confirmation, then the core unlocks the period. The next revision, or None."""
+    from qnapp.bundles import reopen_period  # lazy: the bundle code is not on start-up
+
+    state = workspace.export_state(period_id)
+    if not state.locked:
+        return None
+    label = in_sentence(parse_period(state.period).label)
+    reason = ask_reason(parent, label)
+    if reason is None or not clean_text(reason):
+        return None
+    if not dialogs.confirm(
+        parent,
+        _("Mở lại kỳ để sửa"),
+        _(
+            "Mở lại kỳ {period}? Số liệu và hoạt động của kỳ sẽ sửa được. Sau khi sửa, hãy "
+            "xuất lại gói báo cáo: đó là bản sửa (lần {revision}), thay thế bản đã gửi."
+        ).format(period=label, revision=state.revision + 1),
+    ):
+        return None
+    try:
+        return reopen_period(workspace, state.period, reason)
+    except QnappError as err:
+        dialogs.error(parent, _("Không mở lại được kỳ"), str(err))
+        return None

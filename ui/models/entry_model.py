@@ -1,14 +1,16 @@
 """The entry grid of one period as a table: objectives › indicators › data elements.
 
-A thin adapter over ``Workspace.grid(period)``: rows are cached DTOs rebuilt from the core
-after every stored value, so computed indicators, derived totals and rule-linked rows
-always show what the core says. Editing calls ``Workspace.set_cell``; a value the core
-refuses is kept visible in its cell, flagged, and never stored.
+A thin adapter over ``Workspace.grid(period)``: rows are cached DTOs from the core. After
+a stored value only what it touches is refreshed (``Workspace.cell_update``: the element's
+row with its derived total, and the indicators that read it), so a commit costs one cell,
+not the whole grid. Editing calls ``Workspace.set_cell``; a value the core refuses is kept
+visible in its cell, flagged, and never stored. While the period is locked (its report was
+sent) no cell is editable.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -18,8 +20,16 @@ from qnapp.catalog import DataElement, Indicator, Target
 from qnapp.errors import QnappError
 from qnapp.i18n import N_, _
 from qnapp.periods import parse_period
-from qnapp.text import format_number
-from qnapp.workspace import PERIOD_TYPE_NAMES, ElementRow, Grid, IndicatorBlock, ObjectiveBlock, Workspace
+from qnapp.text import format_number, in_sentence
+from qnapp.workspace import (
+    PERIOD_TYPE_NAMES,
+    CellUpdate,
+    ElementRow,
+    Grid,
+    IndicatorBlock,
+    ObjectiveBlock,
+    Workspace,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -40,6 +50,7 @@ COLUMN_TITLES = (
     N_("Đạt?"),
 )
 CATEGORY_OF_COLUMN = {Col.MALE: "nam", Col.FEMALE: "nu", Col.TOTAL: ""}
+CATEGORY_NAMES = {"nam": N_("nam"), "nu": N_("nữ"), "": N_("tổng")}
 INDICATOR_NAME_SPAN = Col.RESULT  # an indicator's name runs over the value columns
 
 OP_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
@@ -78,6 +89,8 @@ class Palette:
     UNMET_BG = QColor("#fde0dc")
     UNMET_FG = QColor("#b71c1c")
     UNKNOWN_FG = QColor("#6b6b6b")
+    LOCKED_BG = QColor("#eceff1")
+    LOCKED_FG = QColor("#37474f")
 
 
 def value_text(element: DataElement, value: float | None) -> str:
@@ -121,12 +134,16 @@ class EntryModel(QAbstractTableModel):
     cellRejected = Signal(str)  # the Vietnamese message of a refused value
     cellSaved = Signal(str)  # a short confirmation
     valuesChanged = Signal()  # after a value was stored
+    rejectionsChanged = Signal()  # a refused entry was flagged, corrected or discarded
 
     def __init__(self, workspace: Workspace, period_id: str | None = None, parent=None):
         super().__init__(parent)
         self._workspace = workspace
         self._period_id: str | None = None
         self._rows: list[Row] = []
+        self._row_of_element: dict[str, int] = {}
+        self._rows_of_indicator: dict[str, list[int]] = {}
+        self._locked = False
         self._rejected: dict[tuple[str, str], Rejected] = {}
         self._bold = QFont()
         self._bold.setBold(True)
@@ -145,22 +162,55 @@ class EntryModel(QAbstractTableModel):
         period = parse_period(period_id)
         self._period_id = period.id
         self._rejected.clear()
-        self._rows = _rows_of(self._workspace.grid(self._period_id))
+        self._set_rows(_rows_of(self._workspace.grid(self._period_id)))
         self.endResetModel()
 
     def reload(self) -> None:
-        """Re-read the period from the core; keeps rows (and the view's current cell)."""
+        """Re-read the period from the core (figures imported or consolidated elsewhere);
+        keeps rows (and the view's current cell)."""
         if self._period_id is None:
             return
         rows = _rows_of(self._workspace.grid(self._period_id))
         if [r.kind for r in rows] != [r.kind for r in self._rows]:
             self.beginResetModel()
-            self._rows = rows
+            self._set_rows(rows)
             self.endResetModel()
             return
-        self._rows = rows
+        self._set_rows(rows)
         if rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(COLUMN_TITLES) - 1))
+
+    def set_locked(self, locked: bool) -> None:
+        """A sent period is read-only until it is reopened."""
+        if locked == self._locked:
+            return
+        self._locked = locked
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMN_TITLES) - 1))
+
+    @property
+    def locked(self) -> bool:
+        return self._locked
+
+    def _set_rows(self, rows: list[Row]) -> None:
+        self._rows = rows
+        self._row_of_element = {r.element.element.code: n for n, r in enumerate(rows) if r.element}
+        self._rows_of_indicator = {}
+        for n, r in enumerate(rows):
+            if r.kind is RowKind.INDICATOR:
+                self._rows_of_indicator.setdefault(r.block.indicator.code, []).append(n)
+
+    def _apply(self, update: CellUpdate) -> None:
+        """Refresh the one element row and the indicators that read it."""
+        n = self._row_of_element[update.element]
+        row = self._rows[n]
+        self._rows[n] = replace(row, element=replace(row.element, values=update.values))
+        self.dataChanged.emit(self.index(n, Col.MALE), self.index(n, Col.TOTAL))
+        for code, result in update.results.items():
+            for m in self._rows_of_indicator.get(code, ()):
+                indicator_row = self._rows[m]
+                self._rows[m] = replace(indicator_row, block=replace(indicator_row.block, result=result))
+                self.dataChanged.emit(self.index(m, Col.RESULT), self.index(m, Col.MET))
 
     # -- structure -----------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
@@ -181,6 +231,10 @@ class EntryModel(QAbstractTableModel):
         return self._rows[row].kind
 
     def is_editable(self, row: int, column: int) -> bool:
+        return not self._locked and self.is_entry_cell(row, column)
+
+    def is_entry_cell(self, row: int, column: int) -> bool:
+        """A cell the officer types in for this period (read-only while it is locked)."""
         if not (0 <= row < len(self._rows)) or column not in CATEGORY_OF_COLUMN:
             return False
         element = self._rows[row].element
@@ -286,9 +340,12 @@ class EntryModel(QAbstractTableModel):
             if rejected:
                 return rejected.text
             return value_text(element, element_row.values.get(category))
+        locked = self._locked and element_row.editable and applicable
         if role == Qt.ItemDataRole.ToolTipRole:
             if rejected:
                 return rejected.message
+            if locked:
+                return _("Kỳ này đã gửi báo cáo: số liệu chỉ để xem. Bấm «Mở lại để sửa» phía trên bảng.")
             if not element_row.editable and (column == Col.NAME or applicable):
                 return _("Tự tính từ số liệu theo {type}; không nhập lại ở đây.").format(
                     type=PERIOD_TYPE_NAMES[element.period_type]
@@ -303,6 +360,8 @@ class EntryModel(QAbstractTableModel):
                 return QBrush(Palette.ERROR_BG)
             if not element_row.editable:
                 return QBrush(Palette.DERIVED_BG)
+            if locked:
+                return QBrush(Palette.LOCKED_BG)
             if category is not None and not applicable:
                 return QBrush(Palette.NOT_APPLICABLE_BG)
             return None
@@ -311,6 +370,8 @@ class EntryModel(QAbstractTableModel):
                 return QBrush(Palette.ERROR_FG)
             if not element_row.editable:
                 return QBrush(Palette.DERIVED_FG)
+            if locked:
+                return QBrush(Palette.LOCKED_FG)
             return None
         if role == Qt.ItemDataRole.FontRole and not element_row.editable:
             return self._italic
@@ -345,9 +406,11 @@ class EntryModel(QAbstractTableModel):
             self._rejected[key] = Rejected(text, str(err))
             self.dataChanged.emit(index, index)
             self.cellRejected.emit(str(err))
+            self.rejectionsChanged.emit()
             return False
-        self._rejected.pop(key, None)
-        self.reload()
+        if self._rejected.pop(key, None) is not None:
+            self.rejectionsChanged.emit()
+        self._apply(self._workspace.cell_update(self._period_id, code))
         self.cellSaved.emit(_saved_text(element_row, category, stored))
         self.valuesChanged.emit()
         return True
@@ -364,7 +427,19 @@ class EntryModel(QAbstractTableModel):
         if self._rejected.pop((element.element.code, CATEGORY_OF_COLUMN[index.column()]), None) is None:
             return False
         self.dataChanged.emit(index, index)
+        self.rejectionsChanged.emit()
         return True
+
+    def cell_location(self, index: AnyIndex) -> str:
+        """Where a figure typed in ``index`` goes: element, part and period."""
+        element = self.element_at(index)
+        if element is None or self._period_id is None or index.column() not in CATEGORY_OF_COLUMN:
+            return ""
+        name = element.element.name
+        if element.element.disaggregated:
+            name = "{} – {}".format(name, _(CATEGORY_NAMES[CATEGORY_OF_COLUMN[index.column()]]))
+        return _("{element} · kỳ {period}").format(
+            element=name, period=in_sentence(parse_period(self._period_id).label))
 
 
 def _rows_of(grid: Grid) -> list[Row]:
@@ -386,7 +461,7 @@ def _met_text(met: bool | None, value: float | None) -> str:
 
 
 def _saved_text(element_row: ElementRow, category: str, value: float | None) -> str:
-    part = {"nam": _("nam"), "nu": _("nữ"), "": _("tổng")}[category]
+    part = _(CATEGORY_NAMES[category])
     if value is None:
         return _("Đã xoá «{name}» ({part}).").format(name=element_row.element.name, part=part)
     return _("Đã lưu «{name}» ({part}): {value}.").format(

@@ -1,8 +1,16 @@
-"""Choose the reporting period: its type (năm, 6 tháng, quý, tháng), then the period."""
+"""Choose the reporting period: its type (năm, 6 tháng, quý, tháng), then the period.
+
+Typed characters never change the period: an officer who starts typing figures while the
+picker still has the focus would otherwise send them to another period (a combo box
+jumps to the item starting with the typed digit). The picker hands such text on
+(``textTyped``) and the window puts it into the grid. Choosing a period from the list, or
+Enter on it, is a deliberate choice (``periodChosen``): the window then moves the focus
+into the grid.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from qnapp.i18n import N_, _
@@ -23,16 +31,50 @@ def due_text(period: Period) -> str:
     return _("Hạn gửi: trước {date}").format(date=format_date(due_date(period)))
 
 
+_STEPS = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -1, Qt.Key.Key_PageDown: 1}
+
+
+class ChoiceCombo(QComboBox):
+    """A combo box that typing cannot change: arrows step through it, Enter or a click in
+    its list chooses, the mouse wheel does nothing (it scrolls the page instead)."""
+
+    chosen = Signal()  # a click in the list, or Enter
+    textTyped = Signal(int, str)  # key, text: meant for somewhere else
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.activated.connect(lambda _index: self.chosen.emit())
+
+    def keyPressEvent(self, event) -> None:
+        key, text = event.key(), event.text()
+        plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.chosen.emit()
+            return
+        if plain and key in _STEPS:  # step without "activating": the choice ends with Enter
+            self.setCurrentIndex(min(max(self.currentIndex() + _STEPS[key], 0), self.count() - 1))
+            return
+        if plain and text and text.isprintable() and key != Qt.Key.Key_Space:
+            self.textTyped.emit(key, text)
+            return
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event) -> None:
+        event.ignore()
+
+
 class PeriodPicker(QWidget):
     periodChanged = Signal(str)
+    periodChosen = Signal(str)  # the officer picked it: time to type figures
+    textTyped = Signal(int, str)  # typed while the picker had the focus; never changes it
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None):
         super().__init__(parent)
         self._workspace = workspace
         self._shown: Period | None = None
-        self.type_combo = QComboBox()
+        self.type_combo = ChoiceCombo()
         self.type_combo.setAccessibleName(_("Loại kỳ báo cáo"))
-        self.period_combo = QComboBox()
+        self.period_combo = ChoiceCombo()
         self.period_combo.setAccessibleName(_("Kỳ báo cáo"))
         self.period_combo.setMinimumContentsLength(22)
         self.window_label = QLabel()
@@ -58,6 +100,11 @@ class PeriodPicker(QWidget):
         self._fill_periods()
         self.type_combo.currentIndexChanged.connect(self._type_changed)
         self.period_combo.currentIndexChanged.connect(self._period_changed)
+        # Choosing a type leads to its periods; choosing a period leads to the figures.
+        self.type_combo.chosen.connect(lambda: self.period_combo.setFocus(Qt.FocusReason.TabFocusReason))
+        self.period_combo.chosen.connect(lambda: self.periodChosen.emit(self.period_id))
+        for combo in (self.type_combo, self.period_combo):
+            combo.textTyped.connect(self.textTyped)
 
     # -- public ---------------------------------------------------------------------
     @property
