@@ -8,7 +8,7 @@ is stored as soon as it is committed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -120,11 +120,21 @@ class EntryTable(QTableView):
         self.setWordWrap(True)
         self.setAlternatingRowColors(False)
         self.verticalHeader().hide()
-        # Row heights follow the wrapped names as the window is resized.
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Row heights follow the wrapped names, measured when rows or widths change; not
+        # ResizeToContents, which measures every row again on each stored figure.
+        self._fit_rows = QTimer(self, singleShot=True, interval=0, timeout=self.resizeRowsToContents)
+        self.horizontalHeader().sectionResized.connect(lambda *_args: self._fit_rows.start())
 
     def model(self) -> EntryModel:
         return super().model()
+
+    def setModel(self, model) -> None:  # noqa: N802 - Qt's name
+        super().setModel(model)
+        model.modelReset.connect(self._fit_rows.start)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._fit_rows.start()
 
     # -- where the cursor may go ----------------------------------------------------------
     def editable_cells(self) -> list[tuple[int, int]]:
