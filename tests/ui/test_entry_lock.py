@@ -65,7 +65,7 @@ def test_a_sent_period_shows_its_lock_who_sent_it_and_when(qtbot, sent):
     window, page = open_entry(qtbot, sent)
     assert page.lock_bar.isVisible()
     text = page.lock_label.text()
-    assert "đã gửi báo cáo (lần 1" in text and OFFICER in text
+    assert "Đã khóa" in text and "đã gửi báo cáo (lần 1" in text and OFFICER in text
     assert "ngày" in text and "/20" in text  # «09:30 ngày 12/06/2025»
     assert "qnapp" not in text and "lệnh" not in text  # no command line in the GUI
     cell = victims_female(page.model)

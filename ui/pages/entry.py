@@ -9,7 +9,7 @@ is stored as soon as it is committed.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -33,6 +33,7 @@ from qnapp.text import format_timestamp, in_sentence
 from qnapp.workspace import PeriodLock, Workspace
 from ui.dialog_service import DialogService
 from ui.dialogs.reason_dialog import ask_reopen_reason, reopen_for_correction
+from ui.widgets.padlock import padlock_pixmap
 from ui.models.entry_model import (
     CATEGORY_OF_COLUMN,
     COLUMN_TITLES,
@@ -249,6 +250,9 @@ class EntryPage(QWidget):
             "QFrame#lockBar { background: #e3f2fd; border: 1px solid #90caf9; }"
             "QLabel { color: #0d47a1; }"
         )
+        lock_mark = QLabel()
+        lock_mark.setPixmap(padlock_pixmap(22, QColor("#0d47a1")))
+        lock_mark.setAccessibleName(_("Đã khóa"))
         self.lock_label = QLabel()
         self.lock_label.setObjectName("lockBanner")
         self.lock_label.setWordWrap(True)
@@ -263,6 +267,7 @@ class EntryPage(QWidget):
         texts.addWidget(self.lock_notice)
         lock_layout = QHBoxLayout(self.lock_bar)
         lock_layout.setContentsMargins(6, 4, 6, 4)
+        lock_layout.addWidget(lock_mark)
         lock_layout.addLayout(texts, 1)
         lock_layout.addWidget(self.reopen_button)
         self.lock_bar.hide()
@@ -346,11 +351,12 @@ class EntryPage(QWidget):
         if lock.sent_by:
             sent = _("{sent}, người gửi: {officer}").format(sent=sent, officer=lock.sent_by)
         if lock.period.id == period_id:
-            text = _("🔒 Kỳ này đã gửi báo cáo (lần {revision}; {sent}). Số liệu chỉ để xem.").format(
+            text = _("<b>Đã khóa.</b> Kỳ này đã gửi báo cáo (lần {revision}; {sent}). Số liệu chỉ để xem.").format(
                 revision=lock.revision, sent=sent)
         else:
             text = _(
-                "🔒 Kỳ này nằm trong kỳ {period} đã gửi báo cáo (lần {revision}; {sent}). Số liệu chỉ để xem."
+                "<b>Đã khóa.</b> Kỳ này nằm trong kỳ {period} đã gửi báo cáo (lần {revision}; {sent}). "
+                "Số liệu chỉ để xem."
             ).format(period=in_sentence(lock.period.label), revision=lock.revision, sent=sent)
         self.lock_label.setText(text)
         self.reopen_button.setText(
