@@ -14,13 +14,12 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
-from qnapp.catalog import DataElement, Indicator, Target
 from qnapp.errors import QnappError
 from qnapp.i18n import N_, _
 from qnapp.periods import parse_period
-from qnapp.text import format_number, in_sentence
+from qnapp.text import in_sentence
 from qnapp.workspace import (
     PERIOD_TYPE_NAMES,
     CellUpdate,
@@ -29,6 +28,14 @@ from qnapp.workspace import (
     IndicatorBlock,
     ObjectiveBlock,
     Workspace,
+)
+from ui.models.entry_format import (
+    Palette,
+    format_indicator_value,
+    format_target,
+    indicator_title,
+    met_text,
+    value_text,
 )
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -53,9 +60,6 @@ CATEGORY_OF_COLUMN = {Col.MALE: "nam", Col.FEMALE: "nu", Col.TOTAL: ""}
 CATEGORY_NAMES = {"nam": N_("nam"), "nu": N_("nữ"), "": N_("tổng")}
 INDICATOR_NAME_SPAN = Col.RESULT  # an indicator's name runs over the value columns
 
-OP_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "="}
-
-
 class RowKind(Enum):
     OBJECTIVE = "objective"
     INDICATOR = "indicator"
@@ -74,60 +78,6 @@ class Row:
 class Rejected:
     text: str  # what the user typed, shown in the cell until corrected
     message: str
-
-
-class Palette:
-    OBJECTIVE_BG = QColor("#d6e4f0")
-    INDICATOR_BG = QColor("#edf3f9")
-    DERIVED_BG = QColor("#efefef")
-    NOT_APPLICABLE_BG = QColor("#f6f6f6")
-    DERIVED_FG = QColor("#555555")
-    ERROR_BG = QColor("#ffcdd2")
-    ERROR_FG = QColor("#8e0000")
-    MET_BG = QColor("#d7f0d8")
-    MET_FG = QColor("#1b5e20")
-    UNMET_BG = QColor("#fde0dc")
-    UNMET_FG = QColor("#b71c1c")
-    UNKNOWN_FG = QColor("#6b6b6b")
-    LOCKED_BG = QColor("#eceff1")
-    LOCKED_FG = QColor("#37474f")
-
-
-def value_text(element: DataElement, value: float | None) -> str:
-    """A stored value as typed: "1.234", "12,5", or có / không."""
-    if value is None:
-        return ""
-    if element.value_type == "bool":
-        return _("có") if value else _("không")
-    return format_number(value)
-
-
-def format_indicator_value(indicator: Indicator, value: float | None, decimals: int | None = 1) -> str:
-    """A result (one decimal) or a target value (as written): "90,0%", "1,7", "Có"."""
-    if value is None:
-        return ""
-    if indicator.is_bool:
-        return _("Có") if value else _("Chưa")
-    if indicator.unit == "%":
-        return format_number(value, decimals) + "%"
-    return format_number(value, decimals)
-
-
-def format_target(indicator: Indicator, target: Target | None) -> str:
-    if target is None:
-        return ""
-    if target.op == "bool":
-        return _("Có") if target.value else _("Không")
-    sign = OP_SIGNS.get(target.op, target.op)
-    return "{} {}".format(sign, format_indicator_value(indicator, target.value, None))
-
-
-def indicator_title(indicator: Indicator) -> str:
-    if indicator.unit in ("%", "") or indicator.is_bool:
-        return _("Chỉ tiêu {code}: {name}").format(code=indicator.code, name=indicator.name)
-    return _("Chỉ tiêu {code}: {name} (đơn vị: {unit})").format(
-        code=indicator.code, name=indicator.name, unit=indicator.unit
-    )
 
 
 class EntryModel(QAbstractTableModel):
@@ -299,7 +249,7 @@ class EntryModel(QAbstractTableModel):
             if column == Col.TARGET_2030:
                 return format_target(indicator, indicator.target(2030))
             if column == Col.MET:
-                return _met_text(met[Col.MET], result.value)
+                return met_text(met[Col.MET], result.value)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == Col.NAME:
@@ -450,14 +400,6 @@ def _rows_of(grid: Grid) -> list[Row]:
             rows.append(Row(RowKind.INDICATOR, objective, block))
             rows.extend(Row(RowKind.ELEMENT, objective, block, element) for element in block.rows)
     return rows
-
-
-def _met_text(met: bool | None, value: float | None) -> str:
-    if value is None:
-        return _("Chưa đủ số liệu")
-    if met is None:
-        return "—"
-    return _("Đạt") if met else _("Chưa đạt")
 
 
 def _saved_text(element_row: ElementRow, category: str, value: float | None) -> str:

@@ -17,6 +17,7 @@ from qnapp.i18n import N_, _
 from qnapp.periods import PERIOD_TYPES, Period, due_date, parse_period
 from qnapp.text import format_date
 from qnapp.workspace import PERIOD_TYPE_ORDER as PERIOD_ORDER, Workspace
+from ui.widgets.typing import typed_text
 
 TYPE_LABELS = {"year": N_("Năm"), "half": N_("6 tháng"), "quarter": N_("Quý"), "month": N_("Tháng")}
 DEFAULT_TYPE = "half"  # the plan's reports are 6-monthly and annual
@@ -46,7 +47,7 @@ class ChoiceCombo(QComboBox):
         self.activated.connect(lambda _index: self.chosen.emit())
 
     def keyPressEvent(self, event) -> None:
-        key, text = event.key(), event.text()
+        key, text = event.key(), typed_text(event)
         plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.chosen.emit()
@@ -54,7 +55,7 @@ class ChoiceCombo(QComboBox):
         if plain and key in _STEPS:  # step without "activating": the choice ends with Enter
             self.setCurrentIndex(min(max(self.currentIndex() + _STEPS[key], 0), self.count() - 1))
             return
-        if plain and text and text.isprintable() and key != Qt.Key.Key_Space:
+        if text and key != Qt.Key.Key_Space:  # Space opens the list
             self.textTyped.emit(key, text)
             return
         super().keyPressEvent(event)
