@@ -16,13 +16,14 @@ from qnapp.catalog import catalog_as_json, load_catalog
 from qnapp.errors import DataRejected, QnappError
 from qnapp.files import replacing
 from qnapp.i18n import _
-from qnapp.paths import default_db_path
+from qnapp.paths import default_db_path, demo_db_path
 from qnapp.periods import due_date, periods_in_year
 from qnapp.text import format_date
 from qnapp.units import load_tree
 from qnapp.workspace import Workspace
 
 EXIT_REJECTED = 1
+DB_CHOSEN = "qnapp.db_chosen"
 
 
 class QnappGroup(click.Group):
@@ -49,6 +50,7 @@ class QnappGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None) -> None:
     ctx.obj = db_path or default_db_path()
+    ctx.meta[DB_CHOSEN] = db_path is not None  # «demo» writes its own file unless told
 
 
 @contextmanager
@@ -200,18 +202,22 @@ def _output(path: Path | None):
         yield out
 
 
-@main.command(help=_("Tạo dữ liệu mẫu cho một xã trong cơ sở dữ liệu mới."))
+@main.command(help=_("Tạo dữ liệu mẫu cho một xã trong cơ sở dữ liệu mẫu riêng (demo.sqlite trong thư mục dữ liệu; "
+                     "--db để chọn tệp khác), không đụng tới cơ sở dữ liệu thật."))
 @click.pass_context
 def demo(ctx):
     from qnapp import cli_keys, keys
     from qnapp.demo import DEMO_PASSPHRASE, fill_demo
 
+    if not ctx.meta.get(DB_CHOSEN):
+        ctx.obj = demo_db_path()  # the same file as the GUI's «Dùng thử với dữ liệu mẫu»
     passphrase = keys.passphrase_from_env() or DEMO_PASSPHRASE
     with _workspace(ctx, initialised=False, writes=True) as ws:
         summary = fill_demo(ws, passphrase=passphrase)
         click.echo(_("Đã tạo dữ liệu mẫu cho {unit}: {values} ô số liệu, {activities} hoạt động ({periods}).").format(
             unit=ws.unit.full_name, values=summary.values, activities=summary.activities,
             periods=", ".join(summary.periods)))
+        click.echo(_("Cơ sở dữ liệu mẫu: {path} (dùng với --db {path}).").format(path=ctx.obj))
         cli_keys.echo_new_key(keys.own_public_key(ws.store))
         if passphrase == DEMO_PASSPHRASE:
             click.echo(_("Mật khẩu khóa mẫu: {passphrase} (chỉ dùng cho dữ liệu mẫu).").format(

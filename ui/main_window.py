@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -68,6 +68,9 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())
 
         right = QVBoxLayout()
+        self.demo_banner = self._demo_banner() if demo else None
+        if self.demo_banner is not None:
+            right.addWidget(self.demo_banner)
         right.addWidget(self.period_picker)
         right.addWidget(self.stack, 1)
         central = QWidget()
@@ -86,6 +89,17 @@ class MainWindow(QMainWindow):
         self.period_picker.periodChanged.connect(self._period_changed)
         self.nav.setCurrentRow(self.HOME)
         self.restore_geometry()
+
+    @staticmethod
+    def _demo_banner() -> QLabel:
+        """The demo's key passphrase is public (qnapp.demo): shown, so a demo export works."""
+        from qnapp.demo import DEMO_PASSPHRASE
+
+        banner = QLabel(_("Dữ liệu mẫu — mật khẩu khóa ký: {passphrase}").format(passphrase=DEMO_PASSPHRASE))
+        banner.setObjectName("demoBanner")
+        banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        banner.setStyleSheet("background: #fff8e1; color: #5d4037; padding: 4px 8px;")
+        return banner
 
     def restore_geometry(self) -> bool:
         """The size and place the window had when last closed on this PC."""

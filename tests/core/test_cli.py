@@ -184,3 +184,18 @@ def test_demo_then_backup_and_restore(run, db_path, tmp_path):
     broken = tmp_path / "broken.sqlite"
     broken.write_bytes(b"not a database")
     assert run("restore", str(broken)).exit_code == 1
+
+
+def test_demo_without_db_fills_the_separate_demo_database(tmp_path):
+    from qnapp.demo import DEMO_PASSPHRASE
+    from qnapp.paths import data_dir, default_db_path
+    from qnapp.workspace import Workspace
+
+    result = CliRunner().invoke(main, ["demo"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    demo_db = data_dir() / "demo.sqlite"
+    assert str(demo_db) in result.output and DEMO_PASSPHRASE in result.output
+    with Workspace.open(demo_db) as demo:
+        assert demo.is_initialised and demo.stored_values("2025S1")
+    # The officer's own database is not even created.
+    assert not default_db_path().exists()
