@@ -155,6 +155,8 @@ def test_new_key_replaces_the_old_one_after_a_warning(qtbot, workspace, answer):
             page.new_key_button.click()
         assert keys.own_public_key(workspace.store) != old
         keys.load_signing_key(workspace.store, "mật khẩu máy mới")
+        # The old key is kept, retired, so the bundles it signed still verify.
+        assert [(k.public_key, k.status) for k in keys.list_own_keys(workspace.store)][1] == (old, "retired")
     [(kind, title, text)] = page.dialogs.calls[:1]
     assert (kind, title) == ("confirm", "Tạo khóa mới")
     assert "thu hồi khóa cũ" in text

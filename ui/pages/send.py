@@ -335,7 +335,7 @@ class SendPage(QWidget):
         self.failed.emit(message)
 
     # -- the signing key ------------------------------------------------------------
-    def create_key(self) -> None:
+    def create_key(self, *, replace: bool = False) -> None:
         if self._busy:
             return
         passphrase = self.ask_passphrase(self, True)
@@ -345,7 +345,7 @@ class SendPage(QWidget):
         self._set_busy(True, _("Đang tạo khóa ký…"))
         ops.run_in_background(
             self,
-            lambda: keys.create_key(store, unit_key, passphrase, who=officer),
+            lambda: keys.create_key(store, unit_key, passphrase, who=officer, replace=replace),
             self._key_created,
             lambda err: self._fail(_("Không tạo được khóa ký"), err),
         )
@@ -356,13 +356,14 @@ class SendPage(QWidget):
             self,
             _("Tạo khóa mới"),
             _(
-                "Tạo khóa ký mới cho đơn vị? Khóa hiện tại sẽ ngừng dùng. Sau đó hãy gửi khóa công "
-                "khai mới cho đơn vị cấp trên: họ thu hồi khóa cũ và tin cậy khóa mới (đọc dấu vân "
-                "tay qua điện thoại), nếu không báo cáo ký bằng khóa mới sẽ bị từ chối."
+                "Tạo khóa ký mới cho đơn vị? Khóa hiện tại sẽ ngừng dùng (vẫn được giữ để kiểm tra "
+                "các gói đã ký bằng nó). Sau đó hãy gửi khóa công khai mới cho đơn vị cấp trên: họ "
+                "thu hồi khóa cũ và tin cậy khóa mới (đọc dấu vân tay qua điện thoại), nếu không "
+                "báo cáo ký bằng khóa mới sẽ bị từ chối."
             ),
         ):
             return
-        self.create_key()
+        self.create_key(replace=True)
 
     def _key_created(self, public_key: PublicKey) -> None:
         self._set_busy(False)
