@@ -109,16 +109,21 @@ def catalog(as_json):
 PERIOD_TYPES = ("year", "half", "quarter", "month")
 
 
-@main.command(help=_("Liệt kê các kỳ báo cáo của một năm, với thời gian chốt số liệu và hạn gửi."))
+@main.command(help=_("Liệt kê các kỳ báo cáo của một năm, với thời gian chốt số liệu và hạn gửi (với một cơ sở dữ "
+                     "liệu đã thiết lập: chỉ các kỳ của đơn vị, không kỳ nào sau khi danh mục đơn vị hết hiệu lực)."))
 @click.option("--year", type=int, default=None, help=_("Năm (mặc định: năm báo cáo hiện tại)."))
 @click.option("--json", "as_json", is_flag=True, help=_("In dạng JSON."))
-def periods(year, as_json):
+@click.pass_context
+def periods(ctx, year, as_json):
     from qnapp.periods import period_for
 
-    year = year or period_for(date.today(), "year").year
+    offered, default_year = _unit_periods(ctx)
+    year = year or default_year or period_for(date.today(), "year").year
     rows = []
     for period_type in PERIOD_TYPES:
         for period in periods_in_year(year, period_type):
+            if not offered(period):
+                continue
             due = due_date(period)
             rows.append({
                 "id": period.id, "type": period.type, "label": period.label,
@@ -132,6 +137,22 @@ def periods(year, as_json):
         due = _("trước {date}").format(date=format_date(date.fromisoformat(row["due"]))) if row["due"] else ""
         click.echo(f"{row['id']:<8} {row['label']:<28} {format_date(date.fromisoformat(row['start']))} – "
                    f"{format_date(date.fromisoformat(row['end']))}  {due}")
+    if not rows:
+        click.echo(_("Đơn vị không có kỳ báo cáo nào trong năm {year}.").format(year=year), err=True)
+
+
+def _unit_periods(ctx: click.Context):
+    """(period filter, default year) of the database's unit; every period and no default
+    when there is no initialised database (the command never creates one)."""
+    if not Path(ctx.obj).exists():
+        return (lambda _period: True), None
+    with _workspace(ctx, initialised=False) as ws:
+        if not ws.is_initialised:
+            return (lambda _period: True), None
+        latest = ws.recent_periods("year", 1)
+        offered = {p.id for y in {p.year for p in ws.recent_periods("year", 100)}
+                   for p in periods_in_year(y) if ws.offers_period(p)}
+    return (lambda period: period.id in offered), (latest[0].year if latest else None)
 
 
 @main.group(help=_("Nhập / xuất số liệu dạng CSV hoặc biểu Excel (.xlsx)."))

@@ -199,3 +199,13 @@ def test_demo_without_db_fills_the_separate_demo_database(tmp_path):
         assert demo.is_initialised and demo.stored_values("2025S1")
     # The officer's own database is not even created.
     assert not default_db_path().exists()
+
+
+def test_periods_of_a_unit_whose_tree_ended_stop_at_its_last_window(initialised):
+    # Thị trấn Tiên Yên is a 2021 unit: its tree ended on 30/06/2025 (today is later).
+    rows = json.loads(initialised("periods", "--json").output)
+    ids = [r["id"] for r in rows]
+    assert ids[0] == "2025" and {"2025S1", "2025Q2", "202506"} <= set(ids)
+    assert not {"2025S2", "2025Q3", "202507"} & set(ids)
+    later = initialised("periods", "--year", "2026")
+    assert later.exit_code == 0 and "2026" not in later.stdout and "không có kỳ báo cáo nào" in later.output

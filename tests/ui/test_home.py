@@ -96,3 +96,14 @@ def test_period_picker_shows_window_and_due_date_and_announces_changes(qtbot, wo
         picker.period_combo.setCurrentIndex(1)  # the year before
     assert signal.args == ["2024"]
     assert picker.period_combo.currentText() == "Năm 2024"
+
+
+def test_period_picker_offers_nothing_after_the_unit_list_ended(qtbot, workspace):
+    # The fixture's commune is in the 2021 list, which ended on 30/06/2025 (before today).
+    picker = PeriodPicker(workspace)
+    qtbot.addWidget(picker)
+    for period_type, last in (("half", "2025S1"), ("quarter", "2025Q2"), ("year", "2025")):
+        picker.type_combo.setCurrentIndex(picker.type_combo.findData(period_type))
+        offered = [picker.period_combo.itemData(i) for i in range(picker.period_combo.count())]
+        assert offered[0] == last, offered
+        assert picker.period_id in offered
