@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
 
         self.nav.currentRowChanged.connect(self.show_page)
+        self.home_page.stepChosen.connect(self.go_to_step)
         self.period_picker.periodChanged.connect(self._period_changed)
         self.nav.setCurrentRow(self.HOME)
         self.restore_geometry()
@@ -245,6 +246,17 @@ class MainWindow(QMainWindow):
         self.period_picker.setVisible(index not in (self.ACTIVITIES, self.DASHBOARD))
         if index == self.ENTRY:
             self.entry_page.table.setFocus()
+
+    def go_to_step(self, page: str, period_id: str) -> None:
+        """A step of the home page: its period in the picker, then the page that does it."""
+        rows = {"entry": self.ENTRY, "activities": self.ACTIVITIES, "send": self.SEND}
+        if self.receives:
+            rows["receive"] = self.RECEIVE
+        if page not in rows:
+            return
+        if period_id != self.period_picker.period_id:
+            self.period_picker.set_period(period_id)
+        self.nav.setCurrentRow(rows[page])
 
     def _period_changed(self, period_id: str) -> None:
         self.home_page.set_period(period_id)
