@@ -8,8 +8,10 @@ about half a second).
 
 Every prompt is injectable so tests never block on a modal dialog:
 ``ask_save_path(parent, caption, suggested_path, file_filter) -> str | None``,
-``ask_passphrase(parent, creating) -> str | None``, ``ask_reason(parent, period_label)
--> str | None``, and the ``DialogService`` for the confirmation and errors.
+``ask_passphrase(parent, creating, **options) -> str | None`` (the export passes ``intro``
+and ``check``: a wrong passphrase is asked again in the same dialog, the chosen file
+kept), ``ask_reason(parent, period_label) -> str | None``, and the ``DialogService`` for
+the confirmation and errors.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from ui.dialogs.passphrase_dialog import ERROR_STYLE, ask_passphrase
 from ui.dialogs.reason_dialog import ask, reopen_reason_dialog
 
 SavePathPrompt = Callable[[QWidget, str, Path, str], "str | None"]
-PassphrasePrompt = Callable[[QWidget, bool], "str | None"]
+PassphrasePrompt = Callable[..., "str | None"]  # (parent, creating, *, intro=None, check=None)
 ReasonPrompt = Callable[[QWidget, str], "str | None"]
 
 OK_STYLE = "color: #1b5e20; background: #e8f5e9; border: 1px solid #a5d6a7; padding: 6px;"
@@ -415,7 +417,10 @@ class SendPage(QWidget):
             return
         passphrase = None
         if not state.locked:  # a locked period rewrites the bundle already signed
-            passphrase = self.ask_passphrase(self, False)
+            intro = _("Nhập mật khẩu khóa ký của đơn vị để ký gói báo cáo kỳ {period} (lần {revision}), "
+                      "ghi vào {path}.").format(period=in_sentence(period.label), revision=state.next_revision,
+                                                 path=path)
+            passphrase = self.ask_passphrase(self, False, intro=intro, check=self._wrong_passphrase)
             if passphrase is None:
                 return
         workspace = self.workspace
@@ -434,6 +439,16 @@ class SendPage(QWidget):
             lambda result: self._exported(period.id, result),
             lambda err: self._fail(_("Không xuất được gói báo cáo"), err),
         )
+
+    def _wrong_passphrase(self, passphrase: str) -> str | None:
+        """The dialog's check: a message when ``passphrase`` does not open the key, so it
+        asks again; other problems (no key, a damaged key) are the export's to report."""
+        try:
+            keys.load_signing_key(self.workspace.store, passphrase)
+        except keys.KeysError as err:
+            if err.reason_code == "passphrase_wrong":
+                return _("Mật khẩu khóa không đúng. Hãy nhập lại: kỳ và tệp đã chọn vẫn được giữ.")
+        return None
 
     def print_report(self) -> None:
         """The NĐ 30 report of the period, as .xlsx or .pdf, to print, sign and stamp."""
