@@ -231,6 +231,18 @@ def shown_values(model, row: int) -> tuple[str, str, str]:
     return tuple(model.index(row, c).data() for c in (VAL_MALE, VAL_FEMALE, VAL_TOTAL))
 
 
+def test_a_file_that_is_not_a_bundle_is_refused_by_name(qtbot, trusted_district, tmp_path):
+    broken = tmp_path / "bao-cao-xa.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    page = make_page(qtbot, trusted_district, pickers=Pickers(files=[broken]))
+    qtbot.mouseClick(page.files_button, Qt.MouseButton.LeftButton)
+    wait_import(qtbot, page)
+    [line] = lines(page)
+    assert line["code"] == "rejected" and line["unit"] == "" and line["period"] == ""
+    assert line["message"].startswith("Tệp bao-cao-xa.zip: không đọc được đơn vị và kỳ báo cáo trong tệp. Lý do không nhận: ")
+    assert page.import_status.text().endswith("\n• " + line["message"])
+
+
 # -- import from a folder ----------------------------------------------------------------
 
 
@@ -253,12 +265,18 @@ def test_folder_import_accepts_good_skips_duplicate_rejects_tampered(qtbot, trus
     ]
     assert [line["unit"] for line in got[:3]] == [NAMES[TIEN_YEN], NAMES[HA_LAU], NAMES[TIEN_YEN]]
     assert got[0]["period"] == "6 tháng đầu năm 2025" and got[0]["revision"] == "1"
-    # The tampered copy is refused with the Vietnamese reason, never taken for a duplicate.
+    # The tampered copy is refused with the Vietnamese reason, never taken for a duplicate,
+    # and says which report it claims to be (its signature cannot vouch for that).
     assert reason_message("payload_hash_mismatch") in got[3]["message"]
+    assert (got[3]["unit"], got[3]["period"], got[3]["revision"]) == (NAMES[TIEN_YEN], "6 tháng đầu năm 2025", "1")
+    assert got[3]["message"].startswith(
+        "Tệp 04-tien-yen-da-sua.zip ghi là báo cáo của Thị trấn Tiên Yên, kỳ 2025S1, lần gửi 1 (chưa kiểm chứng được).")
+    assert page.import_model.index(3, IMP_UNIT).data(Qt.ItemDataRole.FontRole).italic()
     rejected = page.import_model.index(3, IMP_STATUS)
     assert rejected.data(Qt.ItemDataRole.BackgroundRole).color() == StatusPalette.BAD_BG
     assert page.import_model.index(0, IMP_STATUS).data(Qt.ItemDataRole.BackgroundRole).color() == StatusPalette.OK_BG
     assert "Đã xử lý 4 tệp: 2 đã nhận, 1 trùng, 0 chờ xem xét, 1 bị từ chối" in page.import_status.text()
+    assert "\n• Tệp 04-tien-yen-da-sua.zip ghi là báo cáo của Thị trấn Tiên Yên" in page.import_status.text()
     assert page.folder_button.isEnabled() and page.progress.isHidden() and page.stop_button.isHidden()
     # Each line's file, unit, period and result are readable, not «0…», «Thị t…».
     header = page.import_table.horizontalHeader()

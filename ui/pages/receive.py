@@ -74,6 +74,7 @@ from ui.models.import_model import (
     ImportResultModel,
     TrustedKeyModel,
     period_label,
+    refusal_lines,
     unit_name,
 )
 
@@ -619,10 +620,12 @@ class ReceivePage(QWidget):
             rejected=format_number(counts.get("rejected", 0)),
         )
         if stopped:
-            return _("Đã dừng: đã xử lý {done}/{total} tệp ({parts}). Các tệp còn lại chưa được nhận.").format(
+            text = _("Đã dừng: đã xử lý {done}/{total} tệp ({parts}). Các tệp còn lại chưa được nhận.").format(
                 done=len(outcomes), total=total, parts=parts
             )
-        return _("Đã xử lý {n} tệp: {parts}.").format(n=len(outcomes), parts=parts)
+        else:
+            text = _("Đã xử lý {n} tệp: {parts}.").format(n=len(outcomes), parts=parts)
+        return "\n".join([text, *refusal_lines(outcomes)])
 
     # -- held corrections -----------------------------------------------------------
     def selected_held(self):
