@@ -348,15 +348,34 @@ def test_a_report_imported_after_the_due_date_is_late(qtbot, trusted_district, c
     assert "nhận ngày 20/06/2025" in cell.data(Qt.ItemDataRole.ToolTipRole)
 
 
-def test_untrusted_child_is_rejected_not_held(qtbot, district, communes):
+def test_untrusted_child_is_rejected_not_held(qtbot, district, communes, tmp_path):
     trust(district, communes[TIEN_YEN])
-    page = make_page(qtbot, district, pickers=Pickers(files=[communes[HA_LAU].bundle]))
+    commune = communes[HA_LAU]
+    path = write_pub(tmp_path, commune)
+
+    def trust_factory(workspace, parent=None):
+        dialog = ScriptedTrustDialog(workspace, parent, pick_file=lambda p: str(path))
+        dialog.typed = commune.fingerprint
+        return dialog
+
+    page = make_page(qtbot, district, pickers=Pickers(files=[commune.bundle]), trust_dialog_factory=trust_factory)
     qtbot.mouseClick(page.files_button, Qt.MouseButton.LeftButton)
     wait_import(qtbot, page)
     (line,) = lines(page)
     assert line["code"] == "rejected" and line["status"] == "Bị từ chối" and line["message"]
+    assert line["unit"] == NAMES[HA_LAU]  # as its header says: the refusal names the unit
     assert page.summary_text() == "Đã nhận 0/11 đơn vị"
     assert page.held_model.rowCount() == 0
+    assert "khóa chưa được tin cậy" in page.import_status.text()
+
+    # Its key trusted, the refusal no longer stands: the status says so and asks to import again.
+    page.tabs.setCurrentIndex(3)
+    qtbot.mouseClick(page.trust_button, Qt.MouseButton.LeftButton)
+    assert page.import_status.text() == (
+        "Đã tin cậy khóa của Xã Hà Lâu. 1 tệp của đơn vị này vừa bị từ chối vì khóa chưa được tin cậy: hãy nhận lại.")
+    qtbot.mouseClick(page.files_button, Qt.MouseButton.LeftButton)
+    wait_import(qtbot, page)
+    assert [line["code"] for line in lines(page)] == ["accepted"]
 
 
 def test_empty_folder_says_so(qtbot, trusted_district, tmp_path):
@@ -550,6 +569,9 @@ def test_trust_dialog_refuses_a_wrong_fingerprint_and_trusts_nothing(qtbot, dist
     assert commune.fingerprint.upper()[:16] not in error.replace(" ", "")  # never shows the file's
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.trusted is None
     assert keys.list_trusted(district.store) == []
+    # Correcting what was typed takes the refusal away: it was about the old text.
+    qtbot.keyClick(dialog.fingerprint_edit, Qt.Key.Key_Backspace)
+    assert dialog.error_text() == "" and not dialog.error_label.isVisible()
 
     # Read back again, right this time.
     retype(dialog, format_fingerprint(commune.fingerprint))
@@ -671,7 +693,10 @@ def test_revoke_dialog_needs_a_reason(qtbot, district, communes):
     dialog.show()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.error_label.isVisibleTo(dialog)
+    type_text(dialog.reason_edit, "   ")  # blanks are no reason: the error stays
+    assert dialog.error_text() == "Hãy ghi lý do thu hồi (được lưu vào nhật ký)."
     type_text(dialog.reason_edit, "Cán bộ giữ khóa nghỉ việc")
+    assert dialog.error_text() == "" and not dialog.error_label.isVisibleTo(dialog)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert (dialog.from_date, dialog.reason) == (date(2025, 7, 1), "Cán bộ giữ khóa nghỉ việc")

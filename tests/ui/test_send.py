@@ -331,6 +331,7 @@ def test_reopen_needs_a_reason(qtbot, filled, tmp_path):
     dialog.ok_button.click()
     assert dialog.isVisible() and dialog.error_label.text() == "Hãy nêu lý do mở lại kỳ."
     type_text(dialog.reason_edit, REASON)
+    assert dialog.error_text() == ""  # a reason typed: the error is gone before OK
     dialog.ok_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.reason == REASON
 
@@ -467,3 +468,33 @@ def test_report_to_print_is_written_as_pdf_and_xlsx(qtbot, filled, tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "bao_cao.xlsx").worksheets[0]
     texts = {c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts and "BÁO CÁO" in texts
+
+
+def test_a_refusal_banner_goes_once_the_officer_went_to_fix_it(qtbot, workspace, tmp_path):
+    keys.create_key(workspace.store, UNIT, PASSPHRASE, who=OFFICER)
+    window = MainWindow(workspace, dialogs=RecordingDialogService())
+    qtbot.addWidget(window)
+    window.show()
+    window.period_picker.set_period(PERIOD)
+    window.nav.setCurrentRow(window.SEND)
+    send = window.send_page
+    prompts = Prompts(tmp_path)
+    send.ask_save_path, send.ask_passphrase = prompts.save_path, prompts.ask_passphrase
+    with qtbot.waitSignal(send.failed, timeout=10_000):
+        send.export_button.click()  # nothing typed yet for the half-year
+    assert "chưa có số liệu hay hoạt động nào để gửi" in send.message_text()
+
+    window.nav.setCurrentRow(window.ENTRY)  # the officer types a figure
+    entry = window.entry_page
+    model = entry.model
+    index = next(model.index(r, Col.FEMALE) for r in range(model.rowCount())
+                 if model.element_at(model.index(r, 0)) and model.element_at(model.index(r, 0)).element.code == "GBV_VICTIMS")
+    entry.table.setCurrentIndex(index)
+    qtbot.keyClicks(entry.table, "4")
+    qtbot.keyClick(entry.table.indexWidget(index), Qt.Key.Key_Return)
+    window.nav.setCurrentRow(window.SEND)
+
+    assert send.message_text() == ""  # the refusal no longer stands
+    assert send.export_button.isEnabled()
+    export(qtbot, send)
+    assert workspace.export_state(PERIOD).locked

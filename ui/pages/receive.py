@@ -705,9 +705,14 @@ class ReceivePage(QWidget):
             dialog.deleteLater()
         self.refresh_keys(select=trusted.fingerprint if trusted is not None else None)
         if trusted is not None:
-            self.import_status.setText(
-                _("Đã tin cậy khóa của {unit}.").format(unit=unit_name(trusted.unit))
-            )
+            # The refusals listed above for want of this key no longer stand: say so.
+            waiting = [o for o in self.import_model.items()
+                       if o.reason_code == "key_unknown" and o.shown_unit == trusted.unit]
+            text = _("Đã tin cậy khóa của {unit}.").format(unit=unit_name(trusted.unit))
+            if waiting:
+                text += " " + _("{count} tệp của đơn vị này vừa bị từ chối vì khóa chưa được tin cậy: "
+                                "hãy nhận lại.").format(count=len(waiting))
+            self.import_status.setText(text)
 
     def revoke_selected_key(self) -> None:
         key = self.selected_key()

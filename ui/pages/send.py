@@ -123,6 +123,7 @@ class SendPage(QWidget):
         self._state: ExportState | None = None
         self._public_key: PublicKey | None = None
         self._busy = False
+        self._error_shown = False  # the message shown is a refusal
         self._build()
         if period_id:
             self.set_period(period_id)
@@ -243,6 +244,11 @@ class SendPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if not event.spontaneous() and self._error_shown:
+            # The officer went to another page, likely to fix what was refused (figures,
+            # activities): the page now shows the state as it is, and a retry says again.
+            self.message_label.hide()
+            self._error_shown = False
         if not self._busy:
             self.refresh()  # a key made or a period sent elsewhere (command line) shows up
 
@@ -325,6 +331,7 @@ class SendPage(QWidget):
         self.message_label.setText(text)
         self.message_label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
         self.message_label.show()
+        self._error_shown = error
 
     def message_text(self) -> str:
         return self.message_label.text() if self.message_label.isVisibleTo(self) else ""
