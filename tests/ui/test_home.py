@@ -70,6 +70,8 @@ def test_completeness_grows_as_values_are_entered(qtbot, workspace):
 
     assert home.completeness_label.text() == "Đã nhập 1/16 ô (6%)"
     assert (home.progress.value(), home.progress.maximum()) == (1, 16)
+    # The steps, left alone while the page was hidden, catch up when it shows again.
+    qtbot.waitUntil(lambda: "Nhập số liệu: đã nhập 1/16 ô của kỳ 6 tháng đầu năm 2025." in home.step_texts())
 
 
 def test_period_picker_shows_window_and_due_date_and_announces_changes(qtbot, workspace):

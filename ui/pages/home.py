@@ -90,6 +90,7 @@ class HomePage(QWidget):
         self.steps_layout = QGridLayout(self.steps_box)
         self.steps_layout.setColumnStretch(1, 1)
         self.guidance: next_steps.Guidance | None = None
+        self._steps_due = False
         self.step_buttons: list[QPushButton] = []
         layout = QVBoxLayout(self)
         layout.addWidget(self.title_label)
@@ -107,12 +108,21 @@ class HomePage(QWidget):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         # Activities, exports or imports may have changed the steps. They read the ledger
-        # and the key store, so they come after the paint.
-        QTimer.singleShot(0, self, self.refresh_steps)
+        # and the key store, so they come after the page is painted (the first paint of
+        # the window waits for none of it).
+        self._steps_due = True
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._steps_due:
+            self._steps_due = False
+            QTimer.singleShot(0, self, self.refresh_steps)
 
     def refresh(self) -> None:
         self._refresh_period()
-        self.refresh_steps()
+        if self.isVisible():  # a hidden page (figures typed on the entry page) catches up when shown
+            self.refresh_steps()
 
     def refresh_steps(self) -> None:
         try:
