@@ -234,6 +234,9 @@ def demo(ctx):
         ctx.obj = demo_db_path()  # the same file as the GUI's «Dùng thử với dữ liệu mẫu»
     passphrase = keys.passphrase_from_env() or DEMO_PASSPHRASE
     with _workspace(ctx, initialised=False, writes=True) as ws:
+        if ws.is_initialised and not ctx.meta.get(DB_CHOSEN):
+            raise QnappError(_("Dữ liệu mẫu đã có trong {path}; xem bằng --db {path} (xóa tệp đó để tạo lại).").format(
+                path=ctx.obj))
         summary = fill_demo(ws, passphrase=passphrase)
         click.echo(_("Đã tạo dữ liệu mẫu cho {unit}: {values} ô số liệu, {activities} hoạt động ({periods}).").format(
             unit=ws.unit.full_name, values=summary.values, activities=summary.activities,

@@ -199,6 +199,8 @@ def test_demo_without_db_fills_the_separate_demo_database(tmp_path):
         assert demo.is_initialised and demo.stored_values("2025S1")
     # The officer's own database is not even created.
     assert not default_db_path().exists()
+    again = CliRunner().invoke(main, ["demo"])
+    assert again.exit_code == 1 and "Dữ liệu mẫu đã có trong" in again.output and str(demo_db) in again.output
 
 
 def test_periods_of_a_unit_whose_tree_ended_stop_at_its_last_window(initialised):
