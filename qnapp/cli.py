@@ -16,13 +16,14 @@ from qnapp.catalog import catalog_as_json, load_catalog
 from qnapp.errors import DataRejected, QnappError
 from qnapp.files import replacing
 from qnapp.i18n import _
-from qnapp.paths import default_db_path
+from qnapp.paths import default_db_path, demo_db_path
 from qnapp.periods import due_date, periods_in_year
 from qnapp.text import format_date
 from qnapp.units import load_tree
 from qnapp.workspace import Workspace
 
 EXIT_REJECTED = 1
+DB_CHOSEN = "qnapp.db_chosen"
 
 
 class QnappGroup(click.Group):
@@ -36,14 +37,20 @@ class QnappGroup(click.Group):
             for line, reason in err.problems:
                 prefix = _("Dòng {line}: ").format(line=line) if line else ""
                 click.echo(f"  {prefix}{reason}", err=True)
+            _echo_reopen_hint(err)
             ctx.exit(EXIT_REJECTED)
         except QnappError as err:
             click.echo(str(err), err=True)
-            locked_period = getattr(err, "locked_period", None)
-            if locked_period:  # the core's lock message names no command; this one does
-                click.echo(_("Mở lại kỳ bằng lệnh: qnapp reopen {period} --reason \"LÝ DO\"").format(
-                    period=locked_period), err=True)
+            _echo_reopen_hint(err)
             ctx.exit(EXIT_REJECTED)
+
+
+def _echo_reopen_hint(err: QnappError) -> None:
+    """The core's lock message names no command (the GUI has its button); this one does."""
+    locked_period = getattr(err, "locked_period", None)
+    if locked_period:
+        click.echo(_("Mở lại kỳ bằng lệnh: qnapp reopen {period} --reason \"LÝ DO\"").format(
+            period=locked_period), err=True)
 
 
 @click.group(cls=QnappGroup, help=_("qnapp – số liệu Kế hoạch 82/KH-UBND (bình đẳng giới, phòng ngừa bạo lực trên cơ sở giới)."))
@@ -53,6 +60,7 @@ class QnappGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None) -> None:
     ctx.obj = db_path or default_db_path()
+    ctx.meta[DB_CHOSEN] = db_path is not None  # «demo» writes its own file unless told
 
 
 @contextmanager
@@ -111,16 +119,21 @@ def catalog(as_json):
 PERIOD_TYPES = ("year", "half", "quarter", "month")
 
 
-@main.command(help=_("Liệt kê các kỳ báo cáo của một năm, với thời gian chốt số liệu và hạn gửi."))
+@main.command(help=_("Liệt kê các kỳ báo cáo của một năm, với thời gian chốt số liệu và hạn gửi (với một cơ sở dữ "
+                     "liệu đã thiết lập: chỉ các kỳ của đơn vị, không kỳ nào sau khi danh mục đơn vị hết hiệu lực)."))
 @click.option("--year", type=int, default=None, help=_("Năm (mặc định: năm báo cáo hiện tại)."))
 @click.option("--json", "as_json", is_flag=True, help=_("In dạng JSON."))
-def periods(year, as_json):
+@click.pass_context
+def periods(ctx, year, as_json):
     from qnapp.periods import period_for
 
-    year = year or period_for(date.today(), "year").year
+    offered, default_year = _unit_periods(ctx)
+    year = year or default_year or period_for(date.today(), "year").year
     rows = []
     for period_type in PERIOD_TYPES:
         for period in periods_in_year(year, period_type):
+            if not offered(period):
+                continue
             due = due_date(period)
             rows.append({
                 "id": period.id, "type": period.type, "label": period.label,
@@ -134,6 +147,22 @@ def periods(year, as_json):
         due = _("trước {date}").format(date=format_date(date.fromisoformat(row["due"]))) if row["due"] else ""
         click.echo(f"{row['id']:<8} {row['label']:<28} {format_date(date.fromisoformat(row['start']))} – "
                    f"{format_date(date.fromisoformat(row['end']))}  {due}")
+    if not rows:
+        click.echo(_("Đơn vị không có kỳ báo cáo nào trong năm {year}.").format(year=year), err=True)
+
+
+def _unit_periods(ctx: click.Context):
+    """(period filter, default year) of the database's unit; every period and no default
+    when there is no initialised database (the command never creates one)."""
+    if not Path(ctx.obj).exists():
+        return (lambda _period: True), None
+    with _workspace(ctx, initialised=False) as ws:
+        if not ws.is_initialised:
+            return (lambda _period: True), None
+        latest = ws.recent_periods("year", 1)
+        offered = {p.id for y in {p.year for p in ws.recent_periods("year", 100)}
+                   for p in periods_in_year(y) if ws.offers_period(p)}
+    return (lambda period: period.id in offered), (latest[0].year if latest else None)
 
 
 @main.group(help=_("Nhập / xuất số liệu dạng CSV hoặc biểu Excel (.xlsx)."))
@@ -204,18 +233,25 @@ def _output(path: Path | None):
         yield out
 
 
-@main.command(help=_("Tạo dữ liệu mẫu cho một xã trong cơ sở dữ liệu mới."))
+@main.command(help=_("Tạo dữ liệu mẫu cho một xã trong cơ sở dữ liệu mẫu riêng (demo.sqlite trong thư mục dữ liệu; "
+                     "--db để chọn tệp khác), không đụng tới cơ sở dữ liệu thật."))
 @click.pass_context
 def demo(ctx):
     from qnapp import cli_keys, keys
     from qnapp.demo import DEMO_PASSPHRASE, fill_demo
 
+    if not ctx.meta.get(DB_CHOSEN):
+        ctx.obj = demo_db_path()  # the same file as the GUI's «Dùng thử với dữ liệu mẫu»
     passphrase = keys.passphrase_from_env() or DEMO_PASSPHRASE
     with _workspace(ctx, initialised=False, writes=True) as ws:
+        if ws.is_initialised and not ctx.meta.get(DB_CHOSEN):
+            raise QnappError(_("Dữ liệu mẫu đã có trong {path}; xem bằng --db {path} (xóa tệp đó để tạo lại).").format(
+                path=ctx.obj))
         summary = fill_demo(ws, passphrase=passphrase)
         click.echo(_("Đã tạo dữ liệu mẫu cho {unit}: {values} ô số liệu, {activities} hoạt động ({periods}).").format(
             unit=ws.unit.full_name, values=summary.values, activities=summary.activities,
             periods=", ".join(summary.periods)))
+        click.echo(_("Cơ sở dữ liệu mẫu: {path} (dùng với --db {path}).").format(path=ctx.obj))
         cli_keys.echo_new_key(keys.own_public_key(ws.store))
         if passphrase == DEMO_PASSPHRASE:
             click.echo(_("Mật khẩu khóa mẫu: {passphrase} (chỉ dùng cho dữ liệu mẫu).").format(

@@ -13,7 +13,10 @@ Contract (other tools drive it):
 - ``import FILE_OR_FOLDER... [--json]``: verify and import children's bundles into the
   ledger (``qnapp.bundles.ledger``; folders are scanned recursively for ``*.zip``). With
   ``--json``, JSON Lines — one object per file, in order: ``{"file", "status":
-  "accepted"|"duplicate"|"held"|"rejected", "reason_code", "message"}``. Exit 0 when every
+  "accepted"|"duplicate"|"held"|"rejected", "reason_code", "message", "unit", "period",
+  "revision", "declared"}``; ``unit`` / ``period`` / ``revision`` name the report (null
+  when unknown), ``declared`` is true when they come from a refused file's unverified
+  header (the message then says so, with the file name). Exit 0 when every
   file is accepted or a duplicate, 1 when any is rejected or held, 2 usage.
 - ``status PERIOD [--json]``: the completeness board and the figures of one period.
   ``--json`` prints one object: ``{"period", "children": [{"unit", "state", "revision",

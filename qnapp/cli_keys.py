@@ -4,12 +4,16 @@ Exit codes as for the rest of the command line: 0 done, 1 refused (QnappError, h
 ``qnapp.cli.QnappGroup``), 2 usage error. ``keys list --json`` prints a list of objects
 with ``fingerprint``, ``key_id``, ``public_key``, ``unit``, ``holder``, ``trusted_at``,
 ``trusted_by``, ``valid_from``, ``revoked_from`` (ISO date or null), ``revoked_reason``.
+``keys create`` refuses (exit 1) when the unit has a key, unless ``--replace``; replaced
+keys are kept (``keys show --json``: ``retired``, a list of ``fingerprint``, ``key_id``,
+``public_key``, ``created_at``, ``retired_at``) so the unit's earlier bundles verify.
 """
 
 from __future__ import annotations
 
 import json
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -19,6 +23,7 @@ from qnapp.files import write_atomic
 from qnapp.i18n import _
 from qnapp.text import format_date, parse_date
 
+EXIT_REFUSED = 1
 EXIT_USAGE = 2
 
 
@@ -65,18 +70,36 @@ def keys():
     pass
 
 
-@keys.command("create", help=_("Tạo khóa ký mới cho đơn vị (khóa cũ chuyển sang ngừng dùng); mật khẩu lấy từ QNAPP_PASSPHRASE."))
+@keys.command("create", help=_("Tạo khóa ký cho đơn vị; mật khẩu lấy từ QNAPP_PASSPHRASE. Đơn vị đã có khóa thì "
+                               "chỉ thay khi có --replace (khóa cũ ngừng dùng nhưng vẫn được giữ để kiểm tra "
+                               "các gói đã ký)."))
+@click.option("--replace", is_flag=True, help=_("Thay khóa hiện có bằng khóa mới (khi chuyển máy hoặc lộ mật khẩu)."))
 @click.pass_context
-def keys_create(ctx):
+def keys_create(ctx, replace):
+    with _workspace(ctx) as ws:
+        had = keystore.own_public_key(ws.store)
+    if had is not None and not replace:
+        click.echo(_("Đơn vị đã có khóa ký (dấu vân tay {fpr}); không tạo khóa mới. Chỉ thay khóa khi "
+                     "chuyển máy hoặc lộ mật khẩu: qnapp keys create --replace.").format(
+                         fpr=had.fingerprint_groups), err=True)
+        ctx.exit(EXIT_REFUSED)
     passphrase = _require_passphrase(ctx)
     with _workspace(ctx, writes=True) as ws:
-        had = keystore.own_public_key(ws.store)
         public_key = keystore.create_key(ws.store, ws.require_profile().unit_key, passphrase,
-                                         who=ws.officer)
+                                         who=ws.officer, replace=replace)
     echo_new_key(public_key)
     if had is not None:
-        click.echo(_("Khóa cũ {fpr} đã ngừng dùng; đơn vị cấp trên cần đăng ký khóa mới.").format(
-            fpr=had.fingerprint_groups))
+        click.echo(_("Khóa cũ {fpr} đã ngừng dùng; đơn vị cấp trên cần đăng ký khóa mới. Khóa cũ vẫn "
+                     "được giữ để kiểm tra các gói báo cáo đã ký bằng nó.").format(fpr=had.fingerprint_groups))
+
+
+def _retired_keys(store) -> list:
+    return [k for k in keystore.list_own_keys(store) if k.status == "retired"]
+
+
+def _retired_text(key) -> str:
+    since = format_date(datetime.fromisoformat(key.retired_at)) if key.retired_at else "?"
+    return _("  {fpr} (ngừng dùng từ {date})").format(fpr=key.public_key.fingerprint_groups, date=since)
 
 
 @keys.command("show", help=_("Hiện dấu vân tay khóa ký của đơn vị."))
@@ -85,6 +108,7 @@ def keys_create(ctx):
 def keys_show(ctx, as_json):
     with _workspace(ctx) as ws:
         public_key = keystore.own_public_key(ws.store)
+        retired = _retired_keys(ws.store)
         unit = ws.unit
     if public_key is None:
         raise keystore.KeysError(
@@ -96,11 +120,24 @@ def keys_show(ctx, as_json):
             "unit": unit.key, "fingerprint": public_key.fingerprint,
             "fingerprint_groups": public_key.fingerprint_groups,
             "key_id": public_key.key_id_hex, "public_key": public_key.to_base64(),
+            "retired": [{
+                "fingerprint": k.fingerprint, "key_id": k.public_key.key_id_hex,
+                "public_key": k.public_key.to_base64(), "created_at": k.created_at,
+                "retired_at": k.retired_at,
+            } for k in retired],
         }, ensure_ascii=False, indent=2))
         return
     click.echo(_("Khóa ký của {unit} ({key}):").format(unit=unit.full_name, key=unit.key))
     click.echo(_("  Dấu vân tay: {fpr}").format(fpr=public_key.fingerprint_groups))
     click.echo(_("  Mã khóa minisign: {key_id}").format(key_id=public_key.key_id_hex))
+    _echo_retired(retired)
+
+
+def _echo_retired(retired) -> None:
+    if retired:
+        click.echo(_("Khóa cũ của đơn vị (giữ để kiểm tra các gói đã ký bằng nó):"))
+        for key in retired:
+            click.echo(_retired_text(key))
 
 
 @keys.command("export", help=_("Ghi khóa công khai của đơn vị (định dạng minisign) ra tệp."))
@@ -160,7 +197,7 @@ def keys_revoke(ctx, fingerprint, from_date, reason):
         date=format_date(revoked.revoked_from)))
 
 
-@keys.command("list", help=_("Liệt kê các khóa tin cậy của đơn vị trực thuộc."))
+@keys.command("list", help=_("Liệt kê các khóa tin cậy của đơn vị trực thuộc (và khóa cũ của chính đơn vị)."))
 @click.option("--json", "as_json", is_flag=True, help=_("In dạng JSON."))
 @click.pass_context
 def keys_list(ctx, as_json):
@@ -168,9 +205,11 @@ def keys_list(ctx, as_json):
 
     with _workspace(ctx) as ws:
         trusted = keystore.list_trusted(ws.store)
-    if as_json:
+        retired = _retired_keys(ws.store)
+    if as_json:  # the trusted keys only: a documented list (``keys show --json`` has the own ones)
         click.echo(json.dumps([k.as_json() for k in trusted], ensure_ascii=False, indent=2))
         return
+    _echo_retired(retired)
     if not trusted:
         click.echo(_("Chưa có khóa tin cậy nào."))
         return

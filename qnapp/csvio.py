@@ -264,9 +264,11 @@ def apply_value_entries(
     try:
         written = workspace.apply_values(changes)
     except ValidationError as err:  # a period sent and locked, outside the unit's life
-        raise DataRejected(
+        rejected = DataRejected(
             _("Tệp bị từ chối, chưa ghi gì:"), [(0, reason) for reason in str(err).split("\n") if reason]
-        ) from None
+        )
+        rejected.locked_period = getattr(err, "locked_period", None)  # qnapp.cli names the way out
+        raise rejected from None
     return ImportResult(rows=count, written=written)
 
 

@@ -8,8 +8,10 @@ Own key
     cannot be moved to another unit or paired with another public key. The scrypt
     parameters are stored with each ciphertext (``encrypted_private`` JSON), so they can
     be raised later without breaking old keys. Not PKCS#8 ``BestAvailableEncryption``
-    (2,048 PBKDF2 rounds). Creating a new key retires the old ones (kept, status
-    ``retired``); the newest key is ``active``.
+    (2,048 PBKDF2 rounds). A unit that has a key gets a new one only when asked
+    explicitly (``replace=True``); the old ones are kept, status ``retired`` (since the
+    next key's creation), so the unit's earlier bundles still verify; the newest key is
+    ``active``.
 
     The passphrase is NFC-normalised before use (Unikey can type the same Vietnamese
     text precomposed or decomposed) and must have at least 8 characters. The command
@@ -41,7 +43,7 @@ import os
 import re
 import sqlite3
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace as evolve
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -84,6 +86,7 @@ __all__ = [
     "read_key_file_text",
     "read_public_key_file",
     "read_public_key_text",
+    "refuse_replacing",
     "revoke_key",
     "trust_key",
     "trusted_key_by_key_id",
@@ -265,6 +268,7 @@ class OwnKey:
     created_at: str
     status: str  # active | retired
     kdf: ScryptParams
+    retired_at: str | None = None  # ISO timestamp: when the next key replaced it
 
     @property
     def fingerprint(self) -> str:
@@ -291,11 +295,30 @@ def _own_from_row(row: tuple) -> tuple[OwnKey, dict[str, Any]]:
     return own, enc
 
 
-def create_key(store: Store, unit_key: str, passphrase: str, *, who: str) -> PublicKey:
-    """A new Ed25519 key for ``unit_key``, stored encrypted; older keys become retired."""
+def refuse_replacing(store: Store) -> None:
+    """Raise ``own_key_exists`` when the unit has an active key: replacing it must be asked
+    for (its parent then has to register the new key before the next report)."""
+    current = own_public_key(store)
+    if current is not None:
+        raise KeysError(
+            "own_key_exists",
+            _(
+                "Đơn vị đã có khóa ký (dấu vân tay {fpr}); chưa tạo khóa mới. Chỉ thay khóa "
+                "khi chuyển máy hoặc lộ mật khẩu, rồi gửi khóa công khai mới cho đơn vị cấp trên."
+            ).format(fpr=current.fingerprint_groups),
+        )
+
+
+def create_key(store: Store, unit_key: str, passphrase: str, *, who: str,
+               replace: bool = False) -> PublicKey:
+    """A new Ed25519 key for ``unit_key``, stored encrypted. When the unit already has
+    one, only with ``replace=True`` (else ``own_key_exists``); the old key is retired and
+    kept, so bundles it signed still verify."""
     unit_key = _unit_key(unit_key)
     who = _check_who(who)
     secret = _passphrase_bytes(passphrase, creating=True)
+    if not replace:
+        refuse_replacing(store)
     params = DEFAULT_SCRYPT
     private_key = Ed25519PrivateKey.generate()
     key_id = minisign.generate_key_id()
@@ -328,9 +351,16 @@ def create_key(store: Store, unit_key: str, passphrase: str, *, who: str) -> Pub
 
 
 def list_own_keys(store: Store) -> list[OwnKey]:
-    """Own keys, newest first (the active one first)."""
-    rows = _rows(store, _OWN_SELECT + " ORDER BY status = 'active' DESC, created_at DESC, rowid DESC")
-    return [_own_from_row(r)[0] for r in rows]
+    """Own keys, newest first (the active one first); a retired key carries ``retired_at``,
+    the creation time of the key made after it."""
+    rows = _rows(store, _OWN_SELECT + " ORDER BY rowid")
+    found = [_own_from_row(r)[0] for r in rows]
+    found = [
+        evolve(k, retired_at=found[i + 1].created_at)
+        if k.status == "retired" and i + 1 < len(found) else k
+        for i, k in enumerate(found)
+    ]
+    return sorted(reversed(found), key=lambda k: k.status != "active")
 
 
 def own_public_key(store: Store) -> PublicKey | None:

@@ -8,6 +8,7 @@ import platformdirs
 from qnapp import APP_AUTHOR, APP_NAME
 
 DB_FILENAME = "qnapp.sqlite"
+DEMO_FILENAME = "demo.sqlite"
 
 
 def data_dir() -> Path:
@@ -19,6 +20,11 @@ def data_dir() -> Path:
 
 def default_db_path() -> Path:
     return data_dir() / DB_FILENAME
+
+
+def demo_db_path() -> Path:
+    """The demo's own database: trying the demo never touches the officer's data."""
+    return data_dir() / DEMO_FILENAME
 
 
 def backup_dir_for(db_path: Path) -> Path:

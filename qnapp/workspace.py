@@ -266,11 +266,14 @@ class Workspace:
         """The period to work on today; a unit of a past tree stays on the last period
         whose report fell due while the unit still existed."""
         today = today or date.today()
-        valid_to = load_tree(self.require_profile().tree).valid_to
-        if not valid_to or today <= valid_to:
+        tree = load_tree(self.require_profile().tree)
+        last_day = last_report_day(tree.valid_to)
+        if not tree.valid_to:
             return periods.period_for(today, period_type)
-        period = periods.period_for(valid_to, period_type)
-        while periods.due_date(period) > valid_to:
+        if today <= tree.valid_to:  # never a period that starts after the unit's last window
+            return periods.period_for(min(today, last_day), period_type)
+        period = periods.period_for(tree.valid_to, period_type)
+        while periods.due_date(period) > tree.valid_to:
             period = period.previous()
         return period
 
@@ -280,14 +283,25 @@ class Workspace:
         valid_to = load_tree(self.require_profile().tree).valid_to
         return valid_to if valid_to and (today or date.today()) > valid_to else None
 
+    def offers_period(self, period: Period) -> bool:
+        """The unit can hold figures for ``period``: not before its tree, and not after the
+        last month window that closed while the tree was in force (a 2021 unit: nothing
+        from 15/06/2025, so 2025S2, 2025Q3 and 202507 are not offered; year 2025 is)."""
+        tree = load_tree(self.require_profile().tree)
+        if tree.valid_from and period.end < tree.valid_from:
+            return False
+        last_day = last_report_day(tree.valid_to)
+        return last_day is None or period.start <= last_day
+
     def recent_periods(self, period_type: str, count: int, today: date | None = None) -> list[Period]:
         """Periods the unit can hold figures for, newest first: from the one under way
-        (or the last one of a past tree) back ``count`` periods, none before the tree."""
+        (or the last one of a past tree) back ``count`` periods, none outside the tree
+        (``offers_period``)."""
         today = today or date.today()
-        tree = load_tree(self.require_profile().tree)
-        period = periods.period_for(min(today, tree.valid_to) if tree.valid_to else today, period_type)
+        last_day = last_report_day(load_tree(self.require_profile().tree).valid_to)
+        period = periods.period_for(min(today, last_day) if last_day else today, period_type)
         found = []
-        while len(found) < count and not (tree.valid_from and period.end < tree.valid_from):
+        while len(found) < count and self.offers_period(period):
             found.append(period)
             period = period.previous()
         return found
@@ -647,6 +661,15 @@ class Workspace:
 
     def fund_source_name(self, code: str) -> str:
         return {f.code: f.name for f in self.catalog.fund_sources}.get(code, code)
+
+
+def last_report_day(valid_to: date | None) -> date | None:
+    """The end of the last month window (NĐ 09/2019: 15th to 14th) that closed on or
+    before a tree's last day ``valid_to``: 14/06/2025 for the 2021 tree. None: no end."""
+    if valid_to is None:
+        return None
+    month = periods.period_for(valid_to, "month")
+    return month.end if month.end <= valid_to else month.previous().end
 
 
 def in_action_month(activity: Activity) -> bool:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from qnapp import APP_NAME, __version__
 from qnapp.errors import DatabaseError, DatabaseLockedError, NewerDatabaseError, QnappError
 from qnapp.i18n import _, set_language
-from qnapp.paths import data_dir, default_db_path
+from qnapp.paths import default_db_path, demo_db_path
 from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
 from ui import settings
@@ -23,7 +23,6 @@ from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-DEMO_FILENAME = "demo.sqlite"
 ICON_FILE = ("icons", "qnapp.png")
 # Fonts with full Vietnamese coverage, best first (Windows, then Linux).
 FONT_FAMILIES = ("Segoe UI", "Tahoma", "Arial", "Noto Sans", "DejaVu Sans")
@@ -39,10 +38,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=_("tự kiểm tra bản cài đặt trên dữ liệu tạm rồi thoát (mã 0: đạt, 1: lỗi)"))
     parser.add_argument("--first-paint-exit", action="store_true", help=argparse.SUPPRESS)  # bench/
     return parser.parse_args(argv)
-
-
-def demo_db_path() -> Path:
-    return data_dir() / DEMO_FILENAME
 
 
 def app_icon() -> QIcon:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -73,6 +73,9 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(QWidget())
 
         right = QVBoxLayout()
+        self.demo_banner = self._demo_banner() if demo else None
+        if self.demo_banner is not None:
+            right.addWidget(self.demo_banner)
         right.addWidget(self.period_picker)
         right.addWidget(self.stack, 1)
         central = QWidget()
@@ -88,11 +91,23 @@ class MainWindow(QMainWindow):
         self._build_menu()
 
         self.nav.currentRowChanged.connect(self.show_page)
+        self.home_page.stepChosen.connect(self.go_to_step)
         self.period_picker.periodChanged.connect(self._period_changed)
         self.period_picker.periodChosen.connect(self._period_chosen)
         self.period_picker.textTyped.connect(self._typed_in_picker)
         self.nav.setCurrentRow(self.HOME)
         self.restore_geometry()
+
+    @staticmethod
+    def _demo_banner() -> QLabel:
+        """The demo's key passphrase is public (qnapp.demo): shown, so a demo export works."""
+        from qnapp.demo import DEMO_PASSPHRASE
+
+        banner = QLabel(_("Dữ liệu mẫu — mật khẩu khóa ký: {passphrase}").format(passphrase=DEMO_PASSPHRASE))
+        banner.setObjectName("demoBanner")
+        banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        banner.setStyleSheet("background: #fff8e1; color: #5d4037; padding: 4px 8px;")
+        return banner
 
     def restore_geometry(self) -> bool:
         """The size and place the window had when last closed on this PC."""
@@ -241,6 +256,17 @@ class MainWindow(QMainWindow):
         self.period_picker.setVisible(index not in (self.ACTIVITIES, self.DASHBOARD))
         if index == self.ENTRY:
             self.entry_page.focus_grid()
+
+    def go_to_step(self, page: str, period_id: str) -> None:
+        """A step of the home page: its period in the picker, then the page that does it."""
+        rows = {"entry": self.ENTRY, "activities": self.ACTIVITIES, "send": self.SEND}
+        if self.receives:
+            rows["receive"] = self.RECEIVE
+        if page not in rows:
+            return
+        if period_id != self.period_picker.period_id:
+            self.period_picker.set_period(period_id)
+        self.nav.setCurrentRow(rows[page])
 
     def _period_changed(self, period_id: str) -> None:
         self.home_page.set_period(period_id)

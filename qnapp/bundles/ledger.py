@@ -43,13 +43,14 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from qnapp import keys
 from qnapp.bundles.layout import DEFAULT_LIMITS
+from qnapp.bundles.peek import Declared, declared_identity
 from qnapp.bundles.reasons import BundleRejected, reason_message
 from qnapp.bundles.verifier import VerifiedBundle, verify_bundle
 from qnapp.errors import DatabaseError, QnappError, ValidationError
@@ -86,11 +87,29 @@ class ImportOutcome:
     unit: str | None = None  # "tree:code"
     period: str | None = None
     revision: int | None = None
+    # A file refused before its signature was checked: what its header claims, if readable
+    # (``peek``); shown to say which report it was, never stored as the sender.
+    declared: Declared | None = None
+
+    @property
+    def shown_unit(self) -> str | None:
+        return self.unit or (self.declared.unit if self.declared else None)
+
+    @property
+    def shown_period(self) -> str | None:
+        return self.period or (self.declared.period if self.declared else None)
+
+    @property
+    def shown_revision(self) -> int | None:
+        return self.revision if self.unit else (self.declared.revision if self.declared else None)
 
     def as_json(self) -> dict[str, Any]:
-        """The ``import --json`` line: ``{"file", "status", "reason_code", "message"}``."""
+        """The ``import --json`` line: ``{"file", "status", "reason_code", "message"}``, and
+        ``unit``, ``period``, ``revision`` (null when unknown) with ``declared`` (true when
+        they were read from a refused file's unverified header)."""
         return {"file": self.file, "status": self.status, "reason_code": self.reason_code,
-                "message": self.message}
+                "message": self.message, "unit": self.shown_unit, "period": self.shown_period,
+                "revision": self.shown_revision, "declared": self.unit is None and self.declared is not None}
 
 
 @dataclass(frozen=True)
@@ -202,9 +221,12 @@ def _audit(workspace, key: str, action: str, outcome: ImportOutcome, **extra: An
 
 
 def _refuse(workspace, file: str, code: str, message: str, *, data: bytes | None,
-            received_at: str, bundle: VerifiedBundle | None = None) -> ImportOutcome:
+            received_at: str, bundle: VerifiedBundle | None = None,
+            declared: Declared | None = None) -> ImportOutcome:
     """Log a refused file (append-only) and return its outcome; nothing else changes."""
     outcome = _outcome(file, REJECTED, code, message, bundle)
+    if declared is not None:
+        outcome = replace(outcome, declared=declared)
     sha = hashlib.sha256(data).hexdigest() if data is not None else None
     store = workspace.store
     with store.transaction():
@@ -220,6 +242,28 @@ def _refuse(workspace, file: str, code: str, message: str, *, data: bytes | None
 
 
 # --- messages --------------------------------------------------------------------------------------
+
+
+def _about(b: VerifiedBundle, message: str) -> str:
+    """``message`` led by the report it is about: unit, period, revision."""
+    return _("Gói của {unit}, kỳ {period}, lần gửi {revision}: {message}").format(
+        unit=_unit_name(b.unit), period=b.period, revision=b.revision, message=message)
+
+
+def _unverified_message(file: str, reason: str, declared: Declared | None) -> str:
+    """Why a file was refused before its signature could vouch for it, naming the file and
+    the report its header claims to be (when readable)."""
+    name = Path(file).name or file
+    if declared is None:
+        return _("Tệp {file}: không đọc được đơn vị và kỳ báo cáo trong tệp. Lý do không nhận: {reason}").format(
+            file=name, reason=reason)
+    what = _unit_name(declared.unit)
+    if declared.period:
+        what = _("{unit}, kỳ {period}").format(unit=what, period=declared.period)
+    if declared.revision is not None:
+        what = _("{what}, lần gửi {revision}").format(what=what, revision=declared.revision)
+    return _("Tệp {file} ghi là báo cáo của {what} (chưa kiểm chứng được). Lý do không nhận: {reason}").format(
+        file=name, what=what, reason=reason)
 
 
 def _accepted_message(b: VerifiedBundle | _Row, replaced: _Row | None) -> str:
@@ -277,19 +321,20 @@ def import_bundle(workspace, data: bytes, *, file_name: str, today: date | None 
         bundle = verify_bundle(data, key_lookup(workspace.store, day), today=day,
                                catalog=workspace.catalog)
     except BundleRejected as err:
-        return _refuse(workspace, file_name, err.reason_code, str(err), data=data,
-                       received_at=received_at)
+        declared = declared_identity(data)
+        return _refuse(workspace, file_name, err.reason_code, _unverified_message(file_name, str(err), declared),
+                       data=data, received_at=received_at, declared=declared)
     except DatabaseError:
         raise
     except Exception as err:  # a verifier bug must not abort a batch of files
         log.exception("unexpected error verifying %s", file_name)
-        return _refuse(workspace, file_name, "file_unreadable",
-                       f"{reason_message('file_unreadable')} ({type(err).__name__})", data=data,
-                       received_at=received_at)
+        reason = f"{reason_message('file_unreadable')} ({type(err).__name__})"
+        return _refuse(workspace, file_name, "file_unreadable", _unverified_message(file_name, reason, None),
+                       data=data, received_at=received_at)
     own = workspace.require_profile().unit_key
     if not _is_my_child(own, bundle.unit):
-        message = _("{unit} ({key}) không phải đơn vị trực thuộc {own}; không nhận.").format(
-            unit=_unit_name(bundle.unit), key=bundle.unit, own=_unit_name(own))
+        message = _("{unit} ({key}), kỳ {period}: không phải đơn vị trực thuộc {own}; không nhận.").format(
+            unit=_unit_name(bundle.unit), key=bundle.unit, period=bundle.period, own=_unit_name(own))
         return _refuse(workspace, file_name, "not_a_child", message, data=data,
                        received_at=received_at, bundle=bundle)
     with workspace.store.transaction():
@@ -315,11 +360,11 @@ def _apply_rules(workspace, bundle: VerifiedBundle, file: str, received_at: str,
                                _("Gói này đã nhận và đang chờ cán bộ xem xét: ") + seen.message, bundle)
             _audit(workspace, bundle.digest, "duplicate", outcome)
             return outcome
-        return _refuse(workspace, file, "rejected_by_clerk", reason_message("rejected_by_clerk"),
+        return _refuse(workspace, file, "rejected_by_clerk", _about(bundle, reason_message("rejected_by_clerk")),
                        data=bundle.raw, received_at=received_at, bundle=bundle)
     if _row(conn, "bundle_id = ?", [bundle.bundle_id]) is not None:
-        message = _("Mã gói {id} đã được dùng cho một gói khác có nội dung khác; không nhận.").format(
-            id=bundle.bundle_id)
+        message = _about(bundle, _("Mã gói {id} đã được dùng cho một gói khác có nội dung khác; không nhận.").format(
+            id=bundle.bundle_id))
         return _refuse(workspace, file, "bundle_id_reused", message, data=bundle.raw,
                        received_at=received_at, bundle=bundle)
     current = _current(conn, bundle.unit, bundle.period, bundle.report_type)
@@ -336,7 +381,7 @@ def _apply_rules(workspace, bundle: VerifiedBundle, file: str, received_at: str,
         return _hold(workspace, bundle, file, received_at, "correction_unlinked", current)
     rollback = _child_rollback(conn, bundle, current)
     if rollback:
-        return _refuse(workspace, file, "child_rollback", rollback, data=bundle.raw,
+        return _refuse(workspace, file, "child_rollback", _about(bundle, rollback), data=bundle.raw,
                        received_at=received_at, bundle=bundle)
     return _accept(workspace, bundle, file, received_at, day, current)
 
@@ -518,7 +563,8 @@ def import_files(
         try:
             data = _read_file(path)
         except BundleRejected as err:
-            outcome = _refuse(workspace, str(path), err.reason_code, str(err), data=None,
+            outcome = _refuse(workspace, str(path), err.reason_code,
+                              _unverified_message(str(path), str(err), None), data=None,
                               received_at=_received_at(today))
         else:
             outcome = import_bundle(workspace, data, file_name=str(path), today=today)

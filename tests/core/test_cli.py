@@ -184,3 +184,30 @@ def test_demo_then_backup_and_restore(run, db_path, tmp_path):
     broken = tmp_path / "broken.sqlite"
     broken.write_bytes(b"not a database")
     assert run("restore", str(broken)).exit_code == 1
+
+
+def test_demo_without_db_fills_the_separate_demo_database(tmp_path):
+    from qnapp.demo import DEMO_PASSPHRASE
+    from qnapp.paths import data_dir, default_db_path
+    from qnapp.workspace import Workspace
+
+    result = CliRunner().invoke(main, ["demo"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    demo_db = data_dir() / "demo.sqlite"
+    assert str(demo_db) in result.output and DEMO_PASSPHRASE in result.output
+    with Workspace.open(demo_db) as demo:
+        assert demo.is_initialised and demo.stored_values("2025S1")
+    # The officer's own database is not even created.
+    assert not default_db_path().exists()
+    again = CliRunner().invoke(main, ["demo"])
+    assert again.exit_code == 1 and "Dữ liệu mẫu đã có trong" in again.output and str(demo_db) in again.output
+
+
+def test_periods_of_a_unit_whose_tree_ended_stop_at_its_last_window(initialised):
+    # Thị trấn Tiên Yên is a 2021 unit: its tree ended on 30/06/2025 (today is later).
+    rows = json.loads(initialised("periods", "--json").output)
+    ids = [r["id"] for r in rows]
+    assert ids[0] == "2025" and {"2025S1", "2025Q2", "202506"} <= set(ids)
+    assert not {"2025S2", "2025Q3", "202507"} & set(ids)
+    later = initialised("periods", "--year", "2026")
+    assert later.exit_code == 0 and "2026" not in later.stdout and "không có kỳ báo cáo nào" in later.output

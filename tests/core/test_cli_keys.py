@@ -80,17 +80,57 @@ def test_init_with_a_short_passphrase_changes_nothing(cli, tmp_path):
     assert again.exit_code == 0  # the first attempt did not initialise the database
 
 
-def test_keys_create_rotates(units, tmp_path):
+def test_keys_create_refuses_to_replace_a_key_unless_asked(units, tmp_path):
     old = own_key(tmp_path, "xa.sqlite")
-    missing = units("xa.sqlite", "keys", "create")
+    refused = units("xa.sqlite", "keys", "create", passphrase="mật khẩu mới 2025")
+    assert refused.exit_code == 1
+    assert "đã có khóa ký" in refused.output and "--replace" in refused.output
+    assert old.fingerprint_groups in refused.output
+    assert own_key(tmp_path, "xa.sqlite") == old
+    missing = units("xa.sqlite", "keys", "create", "--replace")
     assert missing.exit_code == 2 and "QNAPP_PASSPHRASE" in missing.output
-    short = units("xa.sqlite", "keys", "create", passphrase="1234")
+    short = units("xa.sqlite", "keys", "create", "--replace", passphrase="1234")
     assert short.exit_code == 1
-    result = units("xa.sqlite", "keys", "create", passphrase="mật khẩu mới 2025")
+    result = units("xa.sqlite", "keys", "create", "--replace", passphrase="mật khẩu mới 2025")
     assert result.exit_code == 0, result.output
     new = own_key(tmp_path, "xa.sqlite")
     assert new != old and new.fingerprint_groups in result.output
     assert old.fingerprint_groups in result.output and "ngừng dùng" in result.output
+
+
+def test_a_replaced_key_is_kept_so_its_bundles_still_verify(units, tmp_path):
+    commune = "xa.sqlite"
+    imported = tmp_path / "values.csv"
+    imported.write_text("period,element,category,value\n2025S1,GBV_VICTIMS,nu,3\n", encoding="utf-8")
+    assert units(commune, "values", "import", str(imported)).exit_code == 0
+    first = tmp_path / "r1.zip"
+    sent = units(commune, "export", "2025S1", "-o", str(first), passphrase=PASS)
+    assert sent.exit_code == 0, sent.output
+    old = own_key(tmp_path, commune)
+    pub = tmp_path / "xa.pub"
+    units(commune, "keys", "export", "-o", str(pub))
+    # The district trusted key A before the commune moved to a new PC.
+    trusted = units("huyen.sqlite", "keys", "trust", str(pub), "--fingerprint", old.fingerprint)
+    assert trusted.exit_code == 0, trusted.output
+
+    replaced = units(commune, "keys", "create", "--replace", passphrase="mật khẩu máy mới")
+    assert replaced.exit_code == 0, replaced.output
+
+    checked = units(commune, "verify", "--json", str(first))
+    assert json.loads(checked.output)["status"] == "ok", checked.output
+    shown = units(commune, "keys", "show")
+    assert "Khóa cũ của đơn vị" in shown.output and old.fingerprint_groups in shown.output
+    assert re.search(r"ngừng dùng từ \d\d/\d\d/\d{4}", shown.output)
+    data = json.loads(units(commune, "keys", "show", "--json").output)
+    assert data["fingerprint"] == own_key(tmp_path, commune).fingerprint
+    assert [k["fingerprint"] for k in data["retired"]] == [old.fingerprint]
+    assert data["retired"][0]["retired_at"] >= data["retired"][0]["created_at"]
+    listed = units(commune, "keys", "list")
+    assert old.fingerprint_groups in listed.output and "Chưa có khóa tin cậy nào." in listed.output
+    assert json.loads(units(commune, "keys", "list", "--json").output) == []
+    # The parent's side is unchanged: the bundle signed with A imports with the trusted A.
+    received = units("huyen.sqlite", "import", "--json", str(first))
+    assert json.loads(received.output)["status"] == "accepted", received.output
 
 
 def test_export_trust_list_revoke(units, tmp_path):

@@ -151,12 +151,18 @@ def test_no_key_yet(commune):
 
 def test_new_key_retires_the_old_one(commune):
     first = keys.create_key(commune.store, COMMUNE, PASS, who=WHO)
-    second = keys.create_key(commune.store, COMMUNE, "mật khẩu mới 2025", who=WHO)
+    with pytest.raises(KeysError) as refused:  # never replaced without being asked
+        keys.create_key(commune.store, COMMUNE, "mật khẩu mới 2025", who=WHO)
+    assert refused.value.reason_code == "own_key_exists"
+    assert first.fingerprint_groups in str(refused.value)
+    assert [k.fingerprint for k in keys.list_own_keys(commune.store)] == [first.fingerprint]
+    second = keys.create_key(commune.store, COMMUNE, "mật khẩu mới 2025", who=WHO, replace=True)
     assert first.fingerprint != second.fingerprint
     assert keys.own_public_key(commune.store) == second
     own = keys.list_own_keys(commune.store)
     assert [(k.fingerprint, k.status) for k in own] == [
         (second.fingerprint, "active"), (first.fingerprint, "retired")]
+    assert own[0].retired_at is None and own[1].retired_at == own[0].created_at
     _private, loaded = keys.load_signing_key(commune.store, "mật khẩu mới 2025")
     assert loaded == second
     with pytest.raises(KeysError):

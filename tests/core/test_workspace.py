@@ -6,6 +6,7 @@ import pytest
 
 from qnapp.demo import fill_demo
 from qnapp.errors import NotInitialisedError, QnappError, ValidationError
+from qnapp.periods import parse_period
 from qnapp.workspace import ActivityDraft, ActivityFilter, Workspace
 
 
@@ -197,3 +198,31 @@ def test_recent_periods_stay_inside_the_units_tree(workspace, db_path):
     assert years == ["2025", "2024", "2023"]
     halves = [p.id for p in workspace.recent_periods("half", 2, today=date(2024, 8, 1))]
     assert halves == ["2024S2", "2024S1"]
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 30), date(2025, 7, 1), date(2025, 6, 20)])
+def test_periods_after_the_units_tree_ended_are_not_offered(workspace, today):
+    # The 2021 tree ended on 30/06/2025; its last month window closed on 14/06/2025, so a
+    # 2021 commune is never offered 2025S2, 2025Q3 or 202507 (they start on 15/06/2025).
+    def offered(period_type):
+        return [p.id for p in workspace.recent_periods(period_type, 3, today=today)]
+
+    assert offered("half") == ["2025S1", "2024S2", "2024S1"]
+    assert offered("quarter") == ["2025Q2", "2025Q1", "2024Q4"]
+    assert offered("month") == ["202506", "202505", "202504"]
+    assert offered("year") == ["2025", "2024", "2023"]
+    for period_type in ("half", "quarter", "month"):
+        assert workspace.current_period(today, period_type).id in offered(period_type)
+    assert not workspace.offers_period(parse_period("2025S2"))
+    assert workspace.offers_period(parse_period("2025")) and workspace.offers_period(parse_period("2025S1"))
+
+
+def test_a_unit_of_the_current_tree_is_offered_the_period_under_way(db_path):
+    ws = Workspace.open(db_path)
+    try:
+        ws.initialise("2025", "06652", "Lê Văn An")
+        today = date(2026, 11, 30)
+        assert [p.id for p in ws.recent_periods("half", 3, today=today)] == ["2026S2", "2026S1", "2025S2"]
+        assert ws.current_period(today).id == "2026S2"
+    finally:
+        ws.close(backup_on_close=False)

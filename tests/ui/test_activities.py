@@ -563,3 +563,28 @@ def test_dialog_service_buttons_are_vietnamese(qtbot, monkeypatch):
     assert seen == {"buttons": ["Có", "Không"], "default": "Không"}
     DialogService().error(None, "Lỗi", "Không lưu được.")
     assert seen["buttons"] == ["Đóng"]
+
+
+def test_a_form_error_follows_the_form_and_goes_once_it_is_right(qtbot, workspace):
+    dlg = ActivityDialog(workspace)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    fill_training_form(qtbot, dlg)
+    dlg.title_edit.clear()
+    for box in dlg.objective_boxes.values():
+        if box.isChecked():
+            tick(qtbot, box)
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert "Hãy nhập tên hoạt động." in dlg.error_text()
+    assert "Hãy chọn ít nhất một mục tiêu" in dlg.error_text()
+
+    dlg.title_edit.setFocus()
+    type_text(dlg.title_edit, "Tập huấn kỹ năng")
+    assert "Hãy nhập tên hoạt động." not in dlg.error_text()  # one problem fixed, one left
+    assert "Hãy chọn ít nhất một mục tiêu" in dlg.error_text()
+    tick(qtbot, dlg.objective_boxes[3])
+    assert dlg.error_text() == "" and not dlg.error_label.isVisible()
+    assert workspace.activities() == []  # nothing saved until «Lưu»
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert dlg.result() == QDialog.DialogCode.Accepted and len(workspace.activities()) == 1

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from ui.app import build_main_window
 from ui.models.entry_model import Col
 
-CHOSEN, OTHER = "2025S1", "2025S2"
+CHOSEN, OTHER = "2024S2", "2025S1"  # the list runs newest first
 
 
 def open_window(qtbot, workspace, period=OTHER):
@@ -116,7 +116,7 @@ def test_choosing_the_type_and_period_with_the_keyboard_then_typing(qtbot, works
     assert QApplication.focusWidget() is picker.type_combo
     press(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is picker.period_combo
-    press(qtbot, Qt.Key.Key_Down)  # one half-year back: 2025S1
+    press(qtbot, Qt.Key.Key_Down)  # one half-year back: 2024S2
     assert picker.period_id == CHOSEN
     assert QApplication.focusWidget() is picker.period_combo  # still choosing
     press(qtbot, Qt.Key.Key_Return)
@@ -198,7 +198,7 @@ def test_the_selected_cell_says_which_figure_and_period_it_is(qtbot, workspace):
     model, table = page.model, page.table
     element = model.element_at(table.currentIndex()).element
     assert element.name in page.where_label.text()
-    assert "6 tháng đầu năm 2025" in page.where_label.text()
+    assert "6 tháng cuối năm 2024" in page.where_label.text()
     press(qtbot, Qt.Key.Key_Tab)
     moved = model.element_at(table.currentIndex()).element
     assert moved.name in page.where_label.text()

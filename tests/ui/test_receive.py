@@ -231,6 +231,18 @@ def shown_values(model, row: int) -> tuple[str, str, str]:
     return tuple(model.index(row, c).data() for c in (VAL_MALE, VAL_FEMALE, VAL_TOTAL))
 
 
+def test_a_file_that_is_not_a_bundle_is_refused_by_name(qtbot, trusted_district, tmp_path):
+    broken = tmp_path / "bao-cao-xa.zip"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    page = make_page(qtbot, trusted_district, pickers=Pickers(files=[broken]))
+    qtbot.mouseClick(page.files_button, Qt.MouseButton.LeftButton)
+    wait_import(qtbot, page)
+    [line] = lines(page)
+    assert line["code"] == "rejected" and line["unit"] == "" and line["period"] == ""
+    assert line["message"].startswith("Tệp bao-cao-xa.zip: không đọc được đơn vị và kỳ báo cáo trong tệp. Lý do không nhận: ")
+    assert page.import_status.text().endswith("\n• " + line["message"])
+
+
 # -- import from a folder ----------------------------------------------------------------
 
 
@@ -253,12 +265,18 @@ def test_folder_import_accepts_good_skips_duplicate_rejects_tampered(qtbot, trus
     ]
     assert [line["unit"] for line in got[:3]] == [NAMES[TIEN_YEN], NAMES[HA_LAU], NAMES[TIEN_YEN]]
     assert got[0]["period"] == "6 tháng đầu năm 2025" and got[0]["revision"] == "1"
-    # The tampered copy is refused with the Vietnamese reason, never taken for a duplicate.
+    # The tampered copy is refused with the Vietnamese reason, never taken for a duplicate,
+    # and says which report it claims to be (its signature cannot vouch for that).
     assert reason_message("payload_hash_mismatch") in got[3]["message"]
+    assert (got[3]["unit"], got[3]["period"], got[3]["revision"]) == (NAMES[TIEN_YEN], "6 tháng đầu năm 2025", "1")
+    assert got[3]["message"].startswith(
+        "Tệp 04-tien-yen-da-sua.zip ghi là báo cáo của Thị trấn Tiên Yên, kỳ 2025S1, lần gửi 1 (chưa kiểm chứng được).")
+    assert page.import_model.index(3, IMP_UNIT).data(Qt.ItemDataRole.FontRole).italic()
     rejected = page.import_model.index(3, IMP_STATUS)
     assert rejected.data(Qt.ItemDataRole.BackgroundRole).color() == StatusPalette.BAD_BG
     assert page.import_model.index(0, IMP_STATUS).data(Qt.ItemDataRole.BackgroundRole).color() == StatusPalette.OK_BG
     assert "Đã xử lý 4 tệp: 2 đã nhận, 1 trùng, 0 chờ xem xét, 1 bị từ chối" in page.import_status.text()
+    assert "\n• Tệp 04-tien-yen-da-sua.zip ghi là báo cáo của Thị trấn Tiên Yên" in page.import_status.text()
     assert page.folder_button.isEnabled() and page.progress.isHidden() and page.stop_button.isHidden()
     # Each line's file, unit, period and result are readable, not «0…», «Thị t…».
     header = page.import_table.horizontalHeader()
@@ -330,15 +348,34 @@ def test_a_report_imported_after_the_due_date_is_late(qtbot, trusted_district, c
     assert "nhận ngày 20/06/2025" in cell.data(Qt.ItemDataRole.ToolTipRole)
 
 
-def test_untrusted_child_is_rejected_not_held(qtbot, district, communes):
+def test_untrusted_child_is_rejected_not_held(qtbot, district, communes, tmp_path):
     trust(district, communes[TIEN_YEN])
-    page = make_page(qtbot, district, pickers=Pickers(files=[communes[HA_LAU].bundle]))
+    commune = communes[HA_LAU]
+    path = write_pub(tmp_path, commune)
+
+    def trust_factory(workspace, parent=None):
+        dialog = ScriptedTrustDialog(workspace, parent, pick_file=lambda p: str(path))
+        dialog.typed = commune.fingerprint
+        return dialog
+
+    page = make_page(qtbot, district, pickers=Pickers(files=[commune.bundle]), trust_dialog_factory=trust_factory)
     qtbot.mouseClick(page.files_button, Qt.MouseButton.LeftButton)
     wait_import(qtbot, page)
     (line,) = lines(page)
     assert line["code"] == "rejected" and line["status"] == "Bị từ chối" and line["message"]
+    assert line["unit"] == NAMES[HA_LAU]  # as its header says: the refusal names the unit
     assert page.summary_text() == "Đã nhận 0/11 đơn vị"
     assert page.held_model.rowCount() == 0
+    assert "khóa chưa được tin cậy" in page.import_status.text()
+
+    # Its key trusted, the refusal no longer stands: the status says so and asks to import again.
+    page.tabs.setCurrentIndex(3)
+    qtbot.mouseClick(page.trust_button, Qt.MouseButton.LeftButton)
+    assert page.import_status.text() == (
+        "Đã tin cậy khóa của Xã Hà Lâu. 1 tệp của đơn vị này vừa bị từ chối vì khóa chưa được tin cậy: hãy nhận lại.")
+    qtbot.mouseClick(page.files_button, Qt.MouseButton.LeftButton)
+    wait_import(qtbot, page)
+    assert [line["code"] for line in lines(page)] == ["accepted"]
 
 
 def test_empty_folder_says_so(qtbot, trusted_district, tmp_path):
@@ -532,6 +569,9 @@ def test_trust_dialog_refuses_a_wrong_fingerprint_and_trusts_nothing(qtbot, dist
     assert commune.fingerprint.upper()[:16] not in error.replace(" ", "")  # never shows the file's
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.trusted is None
     assert keys.list_trusted(district.store) == []
+    # Correcting what was typed takes the refusal away: it was about the old text.
+    qtbot.keyClick(dialog.fingerprint_edit, Qt.Key.Key_Backspace)
+    assert dialog.error_text() == "" and not dialog.error_label.isVisible()
 
     # Read back again, right this time.
     retype(dialog, format_fingerprint(commune.fingerprint))
@@ -653,7 +693,10 @@ def test_revoke_dialog_needs_a_reason(qtbot, district, communes):
     dialog.show()
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() != QDialog.DialogCode.Accepted and dialog.error_label.isVisibleTo(dialog)
+    type_text(dialog.reason_edit, "   ")  # blanks are no reason: the error stays
+    assert dialog.error_text() == "Hãy ghi lý do thu hồi (được lưu vào nhật ký)."
     type_text(dialog.reason_edit, "Cán bộ giữ khóa nghỉ việc")
+    assert dialog.error_text() == "" and not dialog.error_label.isVisibleTo(dialog)
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert (dialog.from_date, dialog.reason) == (date(2025, 7, 1), "Cán bộ giữ khóa nghỉ việc")

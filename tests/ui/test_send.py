@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from tests.ui.helpers import type_text
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDialog, QLineEdit
+from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
 from qnapp import keys
 from qnapp.bundles import verify_bundle
@@ -18,8 +18,9 @@ from qnapp.workspace import Workspace
 from tests.conftest import OFFICER
 from ui.dialog_service import RecordingDialogService
 from ui.dialogs.activity_dialog import ActivityDialog
-from ui.dialogs.passphrase_dialog import PassphraseDialog
+from ui.dialogs.passphrase_dialog import PassphraseDialog, ask_passphrase
 from ui.main_window import MainWindow
+from ui.models.entry_model import Col
 from ui.dialogs.reason_dialog import reopen_reason_dialog
 from ui.pages.send import SendPage
 
@@ -55,9 +56,14 @@ class Prompts:
         self.suggested.append(suggested)
         return str(self.folder / suggested.name)
 
-    def ask_passphrase(self, parent, creating):
+    def ask_passphrase(self, parent, creating, *, intro=None, check=None):
+        """Like the dialog: each attempt in turn goes through ``check``; when none passes,
+        the officer cancels (None)."""
         self.passphrase_asked += 1
-        return self.passphrase
+        self.intro = intro
+        attempts = self.passphrase if isinstance(self.passphrase, list) else [self.passphrase]
+        self.refusals = [check(a) for a in attempts if a is not None and check is not None]
+        return next((a for a, wrong in zip(attempts, self.refusals + [None] * len(attempts)) if not wrong), None)
 
     def ask_reason(self, parent, period_label):
         return self.reason
@@ -154,6 +160,8 @@ def test_new_key_replaces_the_old_one_after_a_warning(qtbot, workspace, answer):
             page.new_key_button.click()
         assert keys.own_public_key(workspace.store) != old
         keys.load_signing_key(workspace.store, "mật khẩu máy mới")
+        # The old key is kept, retired, so the bundles it signed still verify.
+        assert [(k.public_key, k.status) for k in keys.list_own_keys(workspace.store)][1] == (old, "retired")
     [(kind, title, text)] = page.dialogs.calls[:1]
     assert (kind, title) == ("confirm", "Tạo khóa mới")
     assert "thu hồi khóa cũ" in text
@@ -232,15 +240,48 @@ def test_export_writes_a_verifiable_bundle_and_locks_the_period(qtbot, filled, t
 def test_wrong_passphrase_is_refused_and_leaves_nothing_behind(qtbot, filled, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    page = make_page(qtbot, filled, Prompts(out, passphrase="không phải mật khẩu"))
-    with qtbot.waitSignal(page.failed, timeout=10_000) as blocker:
-        page.export_button.click()
-    assert blocker.args == ["Mật khẩu khóa không đúng."]
-    assert page.message_text() == "Mật khẩu khóa không đúng."
-    assert page.dialogs.calls == [("error", "Không xuất được gói báo cáo", "Mật khẩu khóa không đúng.")]
+    prompts = Prompts(out, passphrase=["không phải mật khẩu"])
+    page = make_page(qtbot, filled, prompts)
+    page.export_button.click()  # the dialog refuses it; the officer then cancels
+    assert prompts.refusals == ["Mật khẩu khóa không đúng. Hãy nhập lại: kỳ và tệp đã chọn vẫn được giữ."]
+    assert "06862_2025S1_r1.zip" in prompts.intro and "6 tháng đầu năm 2025" in prompts.intro
+    assert page.dialogs.calls == [] and not page.busy
     assert list(out.iterdir()) == []
     assert not filled.export_state(PERIOD).locked
     assert page.state_label.text() == "Chưa gửi." and page.export_button.isEnabled()
+
+
+def test_a_wrong_passphrase_is_asked_again_in_the_same_dialog_and_the_export_goes_on(qtbot, filled, tmp_path):
+    prompts = Prompts(tmp_path)
+    page = make_page(qtbot, filled, prompts)
+    page.ask_passphrase = ask_passphrase  # the real dialog
+    seen = {}
+
+    def officer_types():
+        dialog = QApplication.activeModalWidget()
+        seen["title"] = dialog.windowTitle()
+        type_text(dialog.passphrase_edit, "mật khẩu sai")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        seen["error"] = dialog.error_text()
+        seen["still_open"] = dialog.isVisible()
+        type_text(dialog.passphrase_edit, PASSPHRASE)  # replaces the selected wrong one
+        seen["error_after_typing"] = dialog.error_text()
+        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, officer_types)
+    with qtbot.waitSignal(page.exported, timeout=10_000) as blocker:
+        page.export_button.click()
+    assert seen == {
+        "title": "Mật khẩu khóa ký",
+        "error": "Mật khẩu khóa không đúng. Hãy nhập lại: kỳ và tệp đã chọn vẫn được giữ.",
+        "still_open": True,
+        "error_after_typing": "",
+    }
+    path = tmp_path / "06862_2025S1_r1.zip"
+    assert blocker.args[0].path == path and path.exists()
+    assert len(prompts.suggested) == 1  # the file was chosen once
+    assert verify(filled, path).header["period"] == PERIOD
+    assert filled.export_state(PERIOD).locked and page.dialogs.calls == []
 
 
 def test_cancelling_the_file_dialog_exports_nothing(qtbot, filled, tmp_path):
@@ -290,6 +331,7 @@ def test_reopen_needs_a_reason(qtbot, filled, tmp_path):
     dialog.ok_button.click()
     assert dialog.isVisible() and dialog.error_label.text() == "Hãy nêu lý do mở lại kỳ."
     type_text(dialog.reason_edit, REASON)
+    assert dialog.error_text() == ""  # a reason typed: the error is gone before OK
     dialog.ok_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.reason == REASON
 
@@ -367,3 +409,33 @@ def test_report_to_print_is_written_as_pdf_and_xlsx(qtbot, filled, tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "bao_cao.xlsx").worksheets[0]
     texts = {c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts and "BÁO CÁO" in texts
+
+
+def test_a_refusal_banner_goes_once_the_officer_went_to_fix_it(qtbot, workspace, tmp_path):
+    keys.create_key(workspace.store, UNIT, PASSPHRASE, who=OFFICER)
+    window = MainWindow(workspace, dialogs=RecordingDialogService())
+    qtbot.addWidget(window)
+    window.show()
+    window.period_picker.set_period(PERIOD)
+    window.nav.setCurrentRow(window.SEND)
+    send = window.send_page
+    prompts = Prompts(tmp_path)
+    send.ask_save_path, send.ask_passphrase = prompts.save_path, prompts.ask_passphrase
+    with qtbot.waitSignal(send.failed, timeout=10_000):
+        send.export_button.click()  # nothing typed yet for the half-year
+    assert "chưa có số liệu hay hoạt động nào để gửi" in send.message_text()
+
+    window.nav.setCurrentRow(window.ENTRY)  # the officer types a figure
+    entry = window.entry_page
+    model = entry.model
+    index = next(model.index(r, Col.FEMALE) for r in range(model.rowCount())
+                 if model.element_at(model.index(r, 0)) and model.element_at(model.index(r, 0)).element.code == "GBV_VICTIMS")
+    entry.table.setCurrentIndex(index)
+    qtbot.keyClicks(entry.table, "4")
+    qtbot.keyClick(entry.table.indexWidget(index), Qt.Key.Key_Return)
+    window.nav.setCurrentRow(window.SEND)
+
+    assert send.message_text() == ""  # the refusal no longer stands
+    assert send.export_button.isEnabled()
+    export(qtbot, send)
+    assert workspace.export_state(PERIOD).locked

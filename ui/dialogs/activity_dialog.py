@@ -213,6 +213,15 @@ class ActivityDialog(QDialog):
         self.date_edit.dateChanged.connect(self._update_action_month_hint)
         self.male_spin.valueChanged.connect(self._update_total)
         self.female_spin.valueChanged.connect(self._update_total)
+        # A form error is checked again as the officer edits: it goes once the form is right.
+        self._form_error = False
+        for signal in (
+            self.date_edit.dateChanged, self.type_combo.currentIndexChanged, self.title_edit.textChanged,
+            self.place_edit.textChanged, self.male_spin.valueChanged, self.female_spin.valueChanged,
+            self.cost_spin.valueChanged, self.fund_combo.currentIndexChanged, self.note_edit.textChanged,
+            *(box.toggled for box in self.objective_boxes.values()),
+        ):
+            signal.connect(self._recheck_form)
         self._update_total()
 
     def _add_row(self, form: QFormLayout, text: str, field: QWidget) -> None:
@@ -285,15 +294,34 @@ class ActivityDialog(QDialog):
         total = self.male_spin.value() + self.female_spin.value()
         self.total_label.setText(_("Tổng: {total}").format(total=VI_LOCALE.toString(total)))
 
-    def _show_error(self, message: str) -> None:
+    def _show_error(self, message: str, *, form: bool = False) -> None:
         self.error_label.setText(message)
         self.error_label.show()
+        self._form_error = form
+
+    def _recheck_form(self, *_args) -> None:
+        """Keep a form error true to the form: updated while problems remain, gone when none
+        does (a refused save, e.g. a locked period, waits for the next attempt)."""
+        if not self._form_error or not self.error_label.isVisibleTo(self):
+            return
+        try:
+            self._workspace.validate_activity(self.draft())
+        except ValidationError as err:
+            self.error_label.setText(str(err))
+            return
+        self._form_error = False
+        self.error_label.hide()
 
     def accept(self) -> None:
         # A value typed into a spin box counts even if the officer did not leave the field.
         for spin in (self.male_spin, self.female_spin, self.cost_spin):
             spin.interpretText()
         draft = self.draft()
+        try:
+            self._workspace.validate_activity(draft)
+        except ValidationError as err:
+            self._show_error(str(err), form=True)
+            return
         try:
             if self._activity is None:
                 self.saved = self._workspace.add_activity(draft)

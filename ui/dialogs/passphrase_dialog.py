@@ -4,12 +4,19 @@ Creating a key: the passphrase twice, with a live hint from the core's
 ``keys.check_passphrase`` (at least 8 characters). Using the key: one field. Echo is
 hidden until «Hiện mật khẩu» is ticked. The dialog keeps no copy: ``take_passphrase()``
 returns the text and clears the fields, and ``ask_passphrase`` does exactly that.
+
+With ``check`` (using the key: ``check(passphrase) -> error or None``), OK tries the
+passphrase first; a wrong one leaves the dialog open with the error, so the flow that asked
+(the export's chosen file and period) goes on with the next attempt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -27,9 +34,11 @@ ERROR_STYLE = "color: #a00000; background: #fdecea; border: 1px solid #e0a0a0; p
 
 
 class PassphraseDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, *, creating: bool, intro: str | None = None):
+    def __init__(self, parent: QWidget | None = None, *, creating: bool, intro: str | None = None,
+                 check: Callable[[str], str | None] | None = None):
         super().__init__(parent)
         self.creating = creating
+        self._check = check
         self.setWindowTitle(_("Tạo khóa ký") if creating else _("Mật khẩu khóa ký"))
         self.setMinimumWidth(460)
         if intro is None:
@@ -140,6 +149,14 @@ class PassphraseDialog(QDialog):
 
     def accept(self) -> None:
         problem = self._problem()
+        if problem is None and self._check is not None:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the KDF takes ~0.5 s
+            try:
+                wrong = self._check(self.passphrase_edit.text())
+            finally:
+                QApplication.restoreOverrideCursor()
+            if wrong:
+                problem = wrong, self.passphrase_edit
         if problem is not None:
             message, edit = problem
             self.error_label.setText(message)
@@ -163,9 +180,10 @@ class PassphraseDialog(QDialog):
         super().done(result)
 
 
-def ask_passphrase(parent: QWidget | None, creating: bool) -> str | None:
+def ask_passphrase(parent: QWidget | None, creating: bool, *, intro: str | None = None,
+                   check: Callable[[str], str | None] | None = None) -> str | None:
     """Show the dialog modally: the passphrase, or None when cancelled."""
-    dialog = PassphraseDialog(parent, creating=creating)
+    dialog = PassphraseDialog(parent, creating=creating, intro=intro, check=check)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

@@ -38,7 +38,15 @@ class ReasonDialog(QDialog):
         layout.addWidget(self.reason_edit)
         layout.addWidget(self.error_label)
         layout.addWidget(self.button_box)
+        self.reason_edit.textChanged.connect(self._reason_changed)
         self.reason_edit.setFocus()
+
+    def _reason_changed(self) -> None:
+        if self.reason:  # the missing reason was the error's only cause
+            self.error_label.hide()
+
+    def error_text(self) -> str:
+        return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
 
     @property
     def reason(self) -> str:

@@ -121,6 +121,7 @@ class TrustKeyDialog(QDialog):
         self._pick_file: FilePicker = pick_file or pick_key_file
         self._today = today
         self._pub_text: str | None = None
+        self._trust_error = False  # the error shown is a refused trust (of what was typed)
         self._info: keys.KeyFileInfo | None = None
         self.trusted: keys.TrustedKey | None = None
         self.setWindowTitle(_("Tin cậy khóa của đơn vị cấp dưới"))
@@ -196,6 +197,9 @@ class TrustKeyDialog(QDialog):
         self.choose_button.clicked.connect(self.choose_file)
         self.fingerprint_edit.textChanged.connect(self._update)
         self.unit_combo.currentIndexChanged.connect(self._update)
+        # A refused trust is about the fingerprint or unit typed: it clears when they change.
+        self.fingerprint_edit.textChanged.connect(self._clear_trust_error)
+        self.unit_combo.currentIndexChanged.connect(self._clear_trust_error)
         self.buttons.accepted.connect(self.trust)
         self.buttons.rejected.connect(self.reject)
 
@@ -315,7 +319,7 @@ class TrustKeyDialog(QDialog):
     # -- trust ----------------------------------------------------------------------
     def trust(self) -> None:
         if self._pub_text is None or self._info is None:
-            self._show_error(_("Hãy chọn tệp khóa trước."))
+            self._show_error(_("Hãy chọn tệp khóa trước."))  # load_file clears it
             return
         typed = self.fingerprint_edit.text()
         try:
@@ -329,8 +333,14 @@ class TrustKeyDialog(QDialog):
             )
         except QnappError as err:
             self._show_error(str(err))
+            self._trust_error = True
             return
         self.accept()
+
+    def _clear_trust_error(self, *_args) -> None:
+        if self._trust_error:
+            self._trust_error = False
+            self._clear_error()
 
 class RevokeKeyDialog(QDialog):
     """The date a key stops being valid (inclusive) and why; the page does the revoking."""
@@ -377,6 +387,14 @@ class RevokeKeyDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
+        self.reason_edit.textChanged.connect(self._reason_changed)
+
+    def _reason_changed(self, text: str) -> None:
+        if clean_text(text):  # the missing reason was the error's only cause
+            self.error_label.hide()
+
+    def error_text(self) -> str:
+        return self.error_label.text() if self.error_label.isVisibleTo(self) else ""
 
     def _accept(self) -> None:
         reason = clean_text(self.reason_edit.text())

@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont
 
 from qnapp.i18n import N_, _
 from qnapp.minisign import format_fingerprint
@@ -201,11 +201,13 @@ class ImportResultModel(_RowTableModel):
         return found
 
     def _format(self, outcome) -> tuple[str, ...]:
+        # A file refused before its signature was checked shows what its header claims.
+        revision = getattr(outcome, "shown_revision", outcome.revision)
         return (
             file_name(outcome.file),
-            unit_name(outcome.unit),
-            period_label(outcome.period),
-            "" if outcome.revision is None else str(outcome.revision),
+            unit_name(getattr(outcome, "shown_unit", outcome.unit)),
+            period_label(getattr(outcome, "shown_period", outcome.period)),
+            "" if revision is None else str(revision),
             status_word(outcome.status),
             outcome.message or "",
         )
@@ -215,6 +217,14 @@ class ImportResultModel(_RowTableModel):
             return outcome.status
         if role == KEY_ROLE:
             return outcome.digest
+        declared = outcome.unit is None and getattr(outcome, "declared", None) is not None
+        if declared and column in (IMP_UNIT, IMP_PERIOD, IMP_REVISION):
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _("Theo phần đầu của tệp; chưa kiểm chứng được vì tệp bị từ chối.")
         colours = IMPORT_STATUS.get(outcome.status)
         if column == IMP_STATUS and colours is not None:
             if role == Qt.ItemDataRole.BackgroundRole:
@@ -231,6 +241,24 @@ class ImportResultModel(_RowTableModel):
             if column == IMP_STATUS:
                 return _("Mã lý do: {code}").format(code=outcome.reason_code)
         return None
+
+
+REFUSALS_SHOWN = 5  # refused files named under the import summary; the table has them all
+
+
+def refusal_lines(outcomes: Sequence[Any]) -> list[str]:
+    """One line per refused file: which file, which report, why (the core's message names
+    the file itself when the signature could not vouch for the unit)."""
+    refused = [o for o in outcomes if o.status == "rejected"]
+    lines = []
+    for outcome in refused[:REFUSALS_SHOWN]:
+        if outcome.unit is None:
+            lines.append("• " + (outcome.message or ""))
+        else:
+            lines.append(_("• {file}: {message}").format(file=file_name(outcome.file), message=outcome.message))
+    if len(refused) > REFUSALS_SHOWN:
+        lines.append(_("… và {count} tệp khác bị từ chối (xem bảng).").format(count=len(refused) - REFUSALS_SHOWN))
+    return lines
 
 
 # -- held corrections ----------------------------------------------------------------------

@@ -74,6 +74,7 @@ from ui.models.import_model import (
     ImportResultModel,
     TrustedKeyModel,
     period_label,
+    refusal_lines,
     unit_name,
 )
 
@@ -619,10 +620,12 @@ class ReceivePage(QWidget):
             rejected=format_number(counts.get("rejected", 0)),
         )
         if stopped:
-            return _("Đã dừng: đã xử lý {done}/{total} tệp ({parts}). Các tệp còn lại chưa được nhận.").format(
+            text = _("Đã dừng: đã xử lý {done}/{total} tệp ({parts}). Các tệp còn lại chưa được nhận.").format(
                 done=len(outcomes), total=total, parts=parts
             )
-        return _("Đã xử lý {n} tệp: {parts}.").format(n=len(outcomes), parts=parts)
+        else:
+            text = _("Đã xử lý {n} tệp: {parts}.").format(n=len(outcomes), parts=parts)
+        return "\n".join([text, *refusal_lines(outcomes)])
 
     # -- held corrections -----------------------------------------------------------
     def selected_held(self):
@@ -702,9 +705,14 @@ class ReceivePage(QWidget):
             dialog.deleteLater()
         self.refresh_keys(select=trusted.fingerprint if trusted is not None else None)
         if trusted is not None:
-            self.import_status.setText(
-                _("Đã tin cậy khóa của {unit}.").format(unit=unit_name(trusted.unit))
-            )
+            # The refusals listed above for want of this key no longer stand: say so.
+            waiting = [o for o in self.import_model.items()
+                       if o.reason_code == "key_unknown" and o.shown_unit == trusted.unit]
+            text = _("Đã tin cậy khóa của {unit}.").format(unit=unit_name(trusted.unit))
+            if waiting:
+                text += " " + _("{count} tệp của đơn vị này vừa bị từ chối vì khóa chưa được tin cậy: "
+                                "hãy nhận lại.").format(count=len(waiting))
+            self.import_status.setText(text)
 
     def revoke_selected_key(self) -> None:
         key = self.selected_key()

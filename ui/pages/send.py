@@ -8,14 +8,15 @@ about half a second).
 
 Every prompt is injectable so tests never block on a modal dialog:
 ``ask_save_path(parent, caption, suggested_path, file_filter) -> str | None``,
-``ask_passphrase(parent, creating) -> str | None``, ``ask_reason(parent, period_label)
--> str | None``, and the ``DialogService`` for the confirmation and errors.
+``ask_passphrase(parent, creating, **options) -> str | None`` (the export passes ``intro``
+and ``check``: a wrong passphrase is asked again in the same dialog, the chosen file
+kept), ``ask_reason(parent, period_label) -> str | None``, and the ``DialogService`` for
+the confirmation and errors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
@@ -37,15 +38,15 @@ from qnapp.errors import QnappError
 from qnapp.i18n import _
 from qnapp.minisign import PublicKey, format_fingerprint
 from qnapp.periods import parse_period
-from qnapp.text import clean_text, format_date
+from qnapp.text import format_timestamp, in_sentence
 from qnapp.workspace import ExportState, Workspace
 from ui import ops
 from ui.dialog_service import DialogService
 from ui.dialogs.passphrase_dialog import ERROR_STYLE, ask_passphrase
-from ui.dialogs.reason_dialog import ask, reopen_reason_dialog
+from ui.dialogs.reason_dialog import ask_reopen_reason, reopen_for_correction
 
 SavePathPrompt = Callable[[QWidget, str, Path, str], "str | None"]
-PassphrasePrompt = Callable[[QWidget, bool], "str | None"]
+PassphrasePrompt = Callable[..., "str | None"]  # (parent, creating, *, intro=None, check=None)
 ReasonPrompt = Callable[[QWidget, str], "str | None"]
 
 OK_STYLE = "color: #1b5e20; background: #e8f5e9; border: 1px solid #a5d6a7; padding: 6px;"
@@ -55,18 +56,6 @@ LOCKED_STYLE = "color: #0d47a1; font-weight: bold;"
 def short_digest(digest: str) -> str:
     """The first 16 hex digits in groups, enough to compare on the phone: "3F2A 9C01 …"."""
     return format_fingerprint(digest[:16]) + " …"
-
-
-def in_sentence(label: str) -> str:
-    """A period label inside a sentence: "kỳ năm 2025", not "kỳ Năm 2025"."""
-    return label[:1].lower() + label[1:]
-
-
-def format_timestamp(iso: str | None) -> str:
-    if not iso:
-        return ""
-    moment = datetime.fromisoformat(iso)
-    return _("{time} ngày {date}").format(time=moment.strftime("%H:%M"), date=format_date(moment))
 
 
 def fingerprint_lines(public_key: PublicKey) -> str:
@@ -93,10 +82,6 @@ def ask_save_path(parent: QWidget, caption: str, suggested: Path, file_filter: s
     return path
 
 
-def ask_reason(parent: QWidget, period_label: str) -> str | None:
-    return ask(reopen_reason_dialog(parent, period_label))
-
-
 class SendPage(QWidget):
     exported = Signal(object)  # an ExportResult, once the file is written
     keyCreated = Signal(object)  # the new PublicKey
@@ -116,11 +101,12 @@ class SendPage(QWidget):
         self.dialogs = dialogs or DialogService()
         self.ask_save_path: SavePathPrompt = ask_save_path
         self.ask_passphrase: PassphrasePrompt = ask_passphrase
-        self.ask_reason: ReasonPrompt = ask_reason
+        self.ask_reason: ReasonPrompt = ask_reopen_reason
         self._period_id: str | None = None
         self._state: ExportState | None = None
         self._public_key: PublicKey | None = None
         self._busy = False
+        self._error_shown = False  # the message shown is a refusal
         self._build()
         if period_id:
             self.set_period(period_id)
@@ -241,6 +227,11 @@ class SendPage(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if not event.spontaneous() and self._error_shown:
+            # The officer went to another page, likely to fix what was refused (figures,
+            # activities): the page now shows the state as it is, and a retry says again.
+            self.message_label.hide()
+            self._error_shown = False
         if not self._busy:
             self.refresh()  # a key made or a period sent elsewhere (command line) shows up
 
@@ -323,6 +314,7 @@ class SendPage(QWidget):
         self.message_label.setText(text)
         self.message_label.setStyleSheet(ERROR_STYLE if error else OK_STYLE)
         self.message_label.show()
+        self._error_shown = error
 
     def message_text(self) -> str:
         return self.message_label.text() if self.message_label.isVisibleTo(self) else ""
@@ -335,7 +327,7 @@ class SendPage(QWidget):
         self.failed.emit(message)
 
     # -- the signing key ------------------------------------------------------------
-    def create_key(self) -> None:
+    def create_key(self, *, replace: bool = False) -> None:
         if self._busy:
             return
         passphrase = self.ask_passphrase(self, True)
@@ -345,7 +337,7 @@ class SendPage(QWidget):
         self._set_busy(True, _("Đang tạo khóa ký…"))
         ops.run_in_background(
             self,
-            lambda: keys.create_key(store, unit_key, passphrase, who=officer),
+            lambda: keys.create_key(store, unit_key, passphrase, who=officer, replace=replace),
             self._key_created,
             lambda err: self._fail(_("Không tạo được khóa ký"), err),
         )
@@ -356,13 +348,14 @@ class SendPage(QWidget):
             self,
             _("Tạo khóa mới"),
             _(
-                "Tạo khóa ký mới cho đơn vị? Khóa hiện tại sẽ ngừng dùng. Sau đó hãy gửi khóa công "
-                "khai mới cho đơn vị cấp trên: họ thu hồi khóa cũ và tin cậy khóa mới (đọc dấu vân "
-                "tay qua điện thoại), nếu không báo cáo ký bằng khóa mới sẽ bị từ chối."
+                "Tạo khóa ký mới cho đơn vị? Khóa hiện tại sẽ ngừng dùng (vẫn được giữ để kiểm tra "
+                "các gói đã ký bằng nó). Sau đó hãy gửi khóa công khai mới cho đơn vị cấp trên: họ "
+                "thu hồi khóa cũ và tin cậy khóa mới (đọc dấu vân tay qua điện thoại), nếu không "
+                "báo cáo ký bằng khóa mới sẽ bị từ chối."
             ),
         ):
             return
-        self.create_key()
+        self.create_key(replace=True)
 
     def _key_created(self, public_key: PublicKey) -> None:
         self._set_busy(False)
@@ -414,7 +407,10 @@ class SendPage(QWidget):
             return
         passphrase = None
         if not state.locked:  # a locked period rewrites the bundle already signed
-            passphrase = self.ask_passphrase(self, False)
+            intro = _("Nhập mật khẩu khóa ký của đơn vị để ký gói báo cáo kỳ {period} (lần {revision}), "
+                      "ghi vào {path}.").format(period=in_sentence(period.label), revision=state.next_revision,
+                                                 path=path)
+            passphrase = self.ask_passphrase(self, False, intro=intro, check=self._wrong_passphrase)
             if passphrase is None:
                 return
         workspace = self.workspace
@@ -433,6 +429,16 @@ class SendPage(QWidget):
             lambda result: self._exported(period.id, result),
             lambda err: self._fail(_("Không xuất được gói báo cáo"), err),
         )
+
+    def _wrong_passphrase(self, passphrase: str) -> str | None:
+        """The dialog's check: a message when ``passphrase`` does not open the key, so it
+        asks again; other problems (no key, a damaged key) are the export's to report."""
+        try:
+            keys.load_signing_key(self.workspace.store, passphrase)
+        except keys.KeysError as err:
+            if err.reason_code == "passphrase_wrong":
+                return _("Mật khẩu khóa không đúng. Hãy nhập lại: kỳ và tệp đã chọn vẫn được giữ.")
+        return None
 
     def print_report(self) -> None:
         """The NĐ 30 report of the period, as .xlsx or .pdf, to print, sign and stamp."""
@@ -485,29 +491,12 @@ class SendPage(QWidget):
         state = self._state
         if self._busy or state is None or not state.locked:
             return
-        label = in_sentence(parse_period(state.period).label)
-        reason = self.ask_reason(self, label)
-        if reason is None or not clean_text(reason):
-            return
-        if not self.dialogs.confirm(
-            self,
-            _("Mở lại kỳ để sửa"),
-            _(
-                "Mở lại kỳ {period}? Số liệu và hoạt động của kỳ sẽ sửa được. Sau khi sửa, hãy "
-                "xuất lại gói báo cáo: đó là bản sửa (lần {revision}), thay thế bản đã gửi."
-            ).format(period=label, revision=state.revision + 1),
-        ):
-            return
-        from qnapp.bundles import reopen_period
-
-        try:
-            next_revision = reopen_period(self.workspace, state.period, reason)
-        except QnappError as err:
-            self._fail(_("Không mở lại được kỳ"), err)
+        next_revision = reopen_for_correction(self, self.workspace, self.dialogs, state.period, self.ask_reason)
+        if next_revision is None:
             return
         self.refresh()
         self._show_message(
             _("Đã mở lại kỳ {period} để sửa. Lần gửi tới là lần {revision}.").format(
-                period=label, revision=next_revision)
+                period=in_sentence(parse_period(state.period).label), revision=next_revision)
         )
         self.lockChanged.emit(state.period)

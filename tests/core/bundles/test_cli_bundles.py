@@ -42,7 +42,7 @@ def test_export_verify_reopen(demo_db, tmp_path):
     assert "2025S1" in rows[0]["message"]
 
     refused = _run(demo_db, "values", "import", str(_csv(tmp_path)))
-    assert refused.exit_code == 1 and "2025S1" in refused.output
+    assert refused.exit_code == 1 and "qnapp reopen 2025S1 --reason" in refused.output
 
     reopened = _run(demo_db, "reopen", "2025S1", "--reason", "Sửa số người bị bạo lực")
     assert reopened.exit_code == 0, reopened.output

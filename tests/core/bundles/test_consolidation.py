@@ -210,16 +210,24 @@ def test_cli_import_json_lines_and_exit_codes(district, signers, tmp_path):
     assert first.exit_code == 0, first.output
     assert [json.loads(line) for line in first.stdout.splitlines()] == [
         {"file": str(good), "status": "accepted", "reason_code": "ok",
-         "message": "Đã nhận báo cáo của Thị trấn Tiên Yên, kỳ 2025S1, lần gửi 1."}]
+         "message": "Đã nhận báo cáo của Thị trấn Tiên Yên, kỳ 2025S1, lần gửi 1.",
+         "unit": TIEN_YEN, "period": "2025S1", "revision": 1, "declared": False}]
     assert run(str(good)).exit_code == 0  # a duplicate is fine
     mixed = run(str(good), str(held), str(bad), "--json")
     assert mixed.exit_code == 1
     rows = [json.loads(line) for line in mixed.stdout.splitlines()]
     assert [(r["status"], r["reason_code"]) for r in rows] == [
         ("duplicate", "duplicate"), ("held", "correction_unlinked"), ("rejected", "zip_truncated")]
-    assert all(set(r) == {"file", "status", "reason_code", "message"} for r in rows)
+    # The documented keys stay; unit, period, revision and declared were added.
+    assert all(set(r) == {"file", "status", "reason_code", "message", "unit", "period", "revision", "declared"}
+               for r in rows)
+    assert (rows[1]["unit"], rows[1]["period"], rows[1]["revision"]) == (HA_LAU, "2025S1", 2)
+    # A file that is not even a zip: its name and why, no unit or period to tell.
+    assert (rows[2]["unit"], rows[2]["period"], rows[2]["declared"]) == (None, None, False)
+    assert rows[2]["message"].startswith("Tệp bad.zip: không đọc được đơn vị và kỳ báo cáo trong tệp. Lý do không nhận: ")
     human = run(str(tmp_path))
     assert human.exit_code == 1 and "KHÔNG NHẬN" in human.output and "CHỜ XEM XÉT" in human.output
+    assert "bad.zip: [zip_truncated] Tệp bad.zip: không đọc được đơn vị và kỳ" in human.output
     assert run(str(tmp_path / "absent.zip")).exit_code == 2
     assert run().exit_code == 2
 

@@ -18,8 +18,11 @@ from qnapp.bundles.ledger import (
     reject_held,
     scan_paths,
 )
+from qnapp.bundles.peek import Declared
+from qnapp.bundles.reasons import reason_message
 from qnapp.consolidation import consolidated_values, drill_down
 from qnapp.errors import QnappError, ValidationError
+from qnapp.units import get_unit
 from tests.core.bundles.forge import Signer, zip_of
 from tests.core.bundles.parties import count, dump, make_bundle, open_unit, trust_signer
 
@@ -302,3 +305,32 @@ def test_import_files_scans_folders_and_can_be_cancelled(district, chain, ha_lau
     assert [(o.status, o.reason_code) for o in outcomes] == [
         ("duplicate", "duplicate"), ("accepted", "ok"), ("rejected", "file_unreadable")]
     assert [u.code for u, v in drill_down(district, "2025S1", "GBV_VICTIMS", "nu") if v == 5] == ["06865", "06862"]
+
+
+def test_a_refused_file_says_which_unit_period_and_file_it_was(district, tien_yen):
+    stranger = Signer.new("2021:06868")  # a key the district never trusted
+    unknown = make_bundle(stranger, FIRST, period="2025S1")
+    outcome = _import(district, unknown, "D:/usb/bao-cao.zip")
+    assert (outcome.status, outcome.reason_code) == ("rejected", "key_unknown")
+    assert outcome.unit is None  # not vouched for by a signature, so never stored as the sender
+    assert outcome.declared == Declared("2021:06868", "2025S1", 1)
+    assert outcome.message.startswith(
+        "Tệp bao-cao.zip ghi là báo cáo của {unit}, kỳ 2025S1, lần gửi 1 (chưa kiểm chứng được). "
+        "Lý do không nhận: ".format(unit=get_unit("2021:06868").full_name))
+    assert reason_message("key_unknown") in outcome.message
+    line = outcome.as_json()
+    assert (line["unit"], line["period"], line["revision"], line["declared"]) == ("2021:06868", "2025S1", 1, True)
+    logged = district.store.conn.execute("SELECT unit, period FROM import_rejections").fetchall()
+    assert logged == [(None, None)]
+
+
+def test_a_refusal_after_verification_names_the_report(district, chain, tien_yen):
+    r1 = chain[0]
+    _import(district, r1)
+    bundle_id = district.store.conn.execute("SELECT bundle_id FROM received_bundles").fetchone()[0]
+    other = make_bundle(tien_yen, {("GBV_VICTIMS", "nu"): 2}, bundle_id=bundle_id, revision=2,
+                        supersedes=r1.digest)
+    outcome = _import(district, other)
+    assert outcome.reason_code == "bundle_id_reused"
+    assert outcome.message.startswith("Gói của Thị trấn Tiên Yên, kỳ 2025S1, lần gửi 2: Mã gói ")
+    assert outcome.as_json()["declared"] is False and outcome.as_json()["unit"] == TIEN_YEN
