@@ -171,3 +171,71 @@ def test_english_catalog_loads_and_vietnamese_stays_the_default():
         i18n.set_language("vi")
     assert i18n._("Nhập số liệu") == "Nhập số liệu"
     assert isinstance(gettext.NullTranslations().gettext("x"), str)
+
+
+# --- nothing is translated at import time ------------------------------------------------
+
+def import_time_translations(source: str) -> list[int]:
+    """Lines of ``_()`` calls that run when the module is imported: at module or class
+    level, in a decorator's arguments, or in a default argument value."""
+    found: list[int] = []
+
+    def visit(node: ast.AST, in_body: bool) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for expr in getattr(node, "decorator_list", []) + node.args.defaults + [
+                d for d in node.args.kw_defaults if d is not None
+            ]:
+                visit(expr, in_body)
+            for stmt in node.body if isinstance(node.body, list) else [node.body]:
+                visit(stmt, True)
+            return
+        if (not in_body and isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "_"):
+            found.append(node.lineno)
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_body)
+
+    visit(ast.parse(source), False)
+    return found
+
+
+def test_nothing_is_translated_at_import_time():
+    found = [
+        "{}:{}".format(path.relative_to(ROOT), line)
+        for package in ("qnapp", "ui")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for line in import_time_translations(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "use N_() at module level and _() where the text is shown"
+
+
+def test_the_import_time_scan_sees_module_class_decorator_and_default_calls():
+    code = (
+        'A = _("một")\n'                                   # 1: module level
+        'class B:\n    t = _("hai")\n'                      # 3: class body
+        '@click.command(help=_("ba"))\n'                    # 4: decorator
+        'def f(x=_("bốn")):\n    return _("năm")\n'         # 5: default; 6 is fine
+        'g = lambda: _("sáu")\n'                            # 7: fine (runs when called)
+        'C = N_("bảy")\n'
+    )
+    assert import_time_translations(code) == [1, 3, 4, 5]
+
+
+def test_a_period_type_name_follows_the_language_set_after_every_import(workspace):
+    import pkgutil
+
+    import qnapp
+    from qnapp.errors import ValidationError
+
+    for module in pkgutil.walk_packages(qnapp.__path__, "qnapp."):
+        importlib.import_module(module.name)
+    element = next(e for e in workspace.catalog.data_elements
+                   if e.period_type == "year" and workspace.unit.level in e.levels)
+    category = element.categories[0] if element.categories else ""
+    i18n.set_language("en")
+    try:
+        with pytest.raises(ValidationError) as refused:
+            workspace.set_cell("202503", element.code, category, "1")
+    finally:
+        i18n.set_language("vi")
+    assert "is entered per year," in str(refused.value) and "năm" not in str(refused.value)
