@@ -18,7 +18,7 @@ from qnapp.i18n import _, set_language
 from qnapp.paths import data_dir, default_db_path
 from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
-from ui import settings
+from ui import qt_translator, settings
 from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationDisplayName("qnapp")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    qt_translator.install(app)  # Qt's own buttons, menus and file dialog in the interface language
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     families = set(QFontDatabase.families())
     family = next((f for f in FONT_FAMILIES if f in families), None)

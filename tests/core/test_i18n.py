@@ -147,10 +147,14 @@ def test_format_check_catches_a_renamed_field():
     assert _fields("Đã sao lưu vào {path}") != _fields("Backed up to {file}")
 
 
-@pytest.mark.parametrize("lang", tool.languages())
-def test_compiled_catalog_is_up_to_date(lang):
-    assert tool.mo_path(lang).exists(), "run: python tools/i18n.py compile"
-    assert tool.mo_path(lang).read_bytes() == tool.mo_bytes(lang), "run: python tools/i18n.py compile"
+@pytest.mark.parametrize(("lang", "domain"), tool.catalogs())
+def test_compiled_catalog_is_up_to_date(lang, domain):
+    assert tool.mo_path(lang, domain).exists(), "run: python tools/i18n.py compile"
+    assert tool.mo_path(lang, domain).read_bytes() == tool.mo_bytes(lang, domain), "run: python tools/i18n.py compile"
+
+
+def test_the_catalogs_are_qnapp_in_english_and_click_and_qt_in_vietnamese():
+    assert tool.catalogs() == [("en", "qnapp"), ("vi", "click"), ("vi", "qt")]
 
 
 def test_po_has_no_msgid_missing_from_the_sources():
