@@ -76,7 +76,7 @@ def open_error_text(err: DatabaseError) -> str:
 
 
 def _show_error(parent: QWidget | None, text: str) -> None:
-    QMessageBox.critical(parent, _("qnapp – lỗi"), text)
+    QMessageBox.critical(parent, _("Lỗi — qnapp"), text)
 
 
 def open_workspace(path: Path, *, demo: bool) -> Workspace | None:

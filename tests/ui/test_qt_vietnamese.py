@@ -196,3 +196,23 @@ def test_file_dialogs_stay_native_where_the_platform_has_them():
     assert [n for n, s in sources.items() if "DontUseNativeDialog" in s or "AA_DontUseNativeDialogs" in s] == []
     calls = re.findall(r"QFileDialog\.(\w+)\(", "".join(sources.values()))
     assert calls and set(calls) <= {"getOpenFileName", "getOpenFileNames", "getSaveFileName", "getExistingDirectory"}
+
+
+@pytest.mark.parametrize("demo", [False, True])
+def test_the_window_title_names_qnapp_once(qtbot, configured, workspace, demo):
+    """Qt appends the application display name («qnapp») to a title that does not already
+    end with it (seen under Xvfb with xprop: «Thị trấn Tiên Yên — qnapp»)."""
+    from ui.main_window import MainWindow
+
+    configured("vi")
+    window = MainWindow(workspace, demo=demo)
+    qtbot.addWidget(window)
+    title = window.windowTitle()
+    assert title.count("qnapp") == 1 and title.endswith(" — " + qapp_display_name())
+    assert title.startswith("Thị trấn Tiên Yên") and ("(dữ liệu mẫu)" in title) is demo
+
+
+def qapp_display_name() -> str:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.applicationDisplayName()
