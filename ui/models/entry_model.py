@@ -388,7 +388,7 @@ def _met_text(met: bool | None, value: float | None) -> str:
 def _saved_text(element_row: ElementRow, category: str, value: float | None) -> str:
     part = {"nam": _("nam"), "nu": _("nữ"), "": _("tổng")}[category]
     if value is None:
-        return _("Đã xoá «{name}» ({part}).").format(name=element_row.element.name, part=part)
+        return _("Đã xóa «{name}» ({part}).").format(name=element_row.element.name, part=part)
     return _("Đã lưu «{name}» ({part}): {value}.").format(
         name=element_row.element.name, part=part, value=value_text(element_row.element, value)
     )

@@ -193,7 +193,7 @@ class EntryPage(QWidget):
         self.title_label.setObjectName("pageTitle")
         hint = QLabel(
             _(
-                "Gõ số rồi nhấn Enter: số liệu được lưu ngay. Tab sang ô kế tiếp, Delete xoá một số. "
+                "Gõ số rồi nhấn Enter: số liệu được lưu ngay. Tab sang ô kế tiếp, Delete xóa một số. "
                 "Số viết kiểu Việt Nam: 1.234 là một nghìn hai trăm ba mươi tư, 12,5 là mười hai phẩy năm."
             )
         )
