@@ -243,3 +243,53 @@ def test_a_period_type_name_follows_the_language_set_after_every_import(workspac
     finally:
         i18n.set_language("vi")
     assert "is entered per year," in str(refused.value) and "năm" not in str(refused.value)
+
+
+# --- one spelling per word ----------------------------------------------------------------
+
+# New-style tone placement at the end of a syllable («hoà», «xoá», «huỷ»); the project
+# writes the traditional one («hòa», «xóa», «hủy»). After «q» the mark is on the last
+# vowel in both styles («quý», «quỹ»).
+NEW_STYLE = re.compile(r"(?<![qQ])(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?!\w)")
+
+
+def new_style_words(text: str) -> list[str]:
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text)
+    return [re.search(r"\w*$", text[:m.end()]).group(0) for m in NEW_STYLE.finditer(text)]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Huỷ", ["Huỷ"]), ("Đã xoá «{name}»", ["xoá"]), ("CỘNG HOÀ", ["HOÀ"]), ("khoá ký", ["khoá"]),
+    ("thuỷ lợi, thoả thuận", ["thuỷ", "thoả"]), ("khoẻ", ["khoẻ"]),
+    ("Hủy, xóa, hòa, khóa, thủy, thỏa, khỏe", []), ("quý, quỹ, Quý", []),
+    ("hoàn thành, khoảng, toán, huỳnh, khuya", []),
+])
+def test_new_style_placement_rule(text, found):
+    assert new_style_words(text) == found
+
+
+def _vietnamese_texts():
+    """Every Vietnamese text a user reads: msgids, the Vietnamese catalogs of click and Qt,
+    the README and docs, the JSON resources (not the official unit lists in units/,
+    which keep their sources' spelling)."""
+    for message in tool.extract():
+        for msgid in (message.id if isinstance(message.id, tuple) else (message.id,)):
+            if msgid:
+                yield "msgid " + str(message.locations[0][0]), msgid
+    for domain in ("click", "qt"):
+        with open(tool.po_path("vi", domain), "rb") as f:
+            for message in read_po(f, locale="vi"):
+                for text in (message.string if isinstance(message.string, tuple) else (message.string,)):
+                    if text:
+                        yield "vi/{}.po".format(domain), text
+    paths = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")),
+             *(p for p in sorted((ROOT / "resources").rglob("*.json")) if "units" not in p.relative_to(ROOT).parts)]
+    for path in paths:
+        yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
+
+
+def test_one_spelling_per_word_traditional_tone_placement():
+    found = [(where, word) for where, text in _vietnamese_texts() for word in new_style_words(text)]
+    assert found == [], "write «hòa, xóa, hủy, khóa, thủy, thỏa» (traditional placement)"
