@@ -216,3 +216,12 @@ def qapp_display_name() -> str:
     from PySide6.QtWidgets import QApplication
 
     return QApplication.applicationDisplayName()
+
+
+def test_the_command_line_reads_the_language_the_gui_saved():
+    from ui import settings
+
+    assert i18n.saved_language() == "vi"
+    settings.set_language("en")  # «Cài đặt → Ngôn ngữ / Language → English»
+    assert i18n.saved_language() == "en"
+    assert dict(settings.LANGUAGES).keys() == set(i18n.LANGUAGES)
