@@ -165,7 +165,8 @@ def values_import(ctx, file, period):
 
 @values.command("export", help=N_("Xuất số liệu của một kỳ ra CSV."))
 @click.argument("period")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=N_("Tệp ghi ra (mặc định: in ra màn hình)."))
 @click.option("--excel", is_flag=True, help=N_("Dạng cho Excel tiếng Việt: UTF-8 có BOM, dấu «;», tiêu đề tiếng Việt, "
                                               "dấu phẩy thập phân."))
 @click.pass_context
@@ -194,7 +195,8 @@ def activities_import(ctx, file):
 
 
 @activities.command("export", help=N_("Xuất sổ hoạt động ra CSV."))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=N_("Tệp ghi ra (mặc định: in ra màn hình)."))
 @click.option("--excel", is_flag=True, help=N_("Dạng cho Excel tiếng Việt: UTF-8 có BOM, dấu «;», tiêu đề tiếng Việt."))
 @click.pass_context
 def activities_export(ctx, output, excel):
