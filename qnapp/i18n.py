@@ -5,7 +5,6 @@ catalogs in resources/i18n. Mark text with ``_()``; never put f-strings inside i
 write ``_("Dòng {line}: {reason}").format(line=..., reason=...)``.
 """
 
-import configparser
 import gettext as _gettext
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -53,6 +52,8 @@ def foreign(domain: str) -> _gettext.NullTranslations:
 def saved_language() -> str:
     """The language chosen in the GUI («Cài đặt → Ngôn ngữ»), read without Qt so the
     command line speaks it too; Vietnamese when none is saved."""
+    import configparser  # lazy: the GUI reads its settings through Qt
+
     from qnapp.paths import data_dir  # lazy: keeps platformdirs off this module's import
 
     parser = configparser.ConfigParser(interpolation=None)
