@@ -30,8 +30,8 @@ PARAM_METAVARS = {
 TYPE_METAVARS = {"text": N_("CHỮ"), "integer": N_("SỐ"), "float": N_("SỐ")}
 OPTIONS_METAVAR = N_("[TÙY_CHỌN]")
 SUBCOMMAND_METAVAR = N_("LỆNH [ĐỐI_SỐ]...")
-# click translates these through a variable, so no extractor sees them.
-DYNAMIC_MSGIDS = ("required",)
+# Translated through a variable, so no extractor sees them.
+DYNAMIC_MSGIDS = {"click": ("required",)}
 
 _SOURCE = "_qnapp_source"  # attribute keeping a command's or parameter's untranslated texts
 

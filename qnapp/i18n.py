@@ -49,6 +49,15 @@ def foreign(domain: str) -> _gettext.NullTranslations:
     return _foreign[domain]
 
 
+def route_argparse() -> None:
+    """argparse's own messages (usage:, error:, show this help message…) from the
+    ``argparse`` catalog of the current language (the GUI's options, ``ui/app.py``)."""
+    import argparse
+
+    argparse._ = lambda message: foreign("argparse").gettext(message)
+    argparse.ngettext = lambda singular, plural, n: foreign("argparse").ngettext(singular, plural, n)
+
+
 def saved_language() -> str:
     """The language chosen in the GUI («Cài đặt → Ngôn ngữ»), read without Qt so the
     command line speaks it too; Vietnamese when none is saved."""

@@ -2,13 +2,13 @@
 English is a second language in ``resources/i18n/en/LC_MESSAGES/qnapp.po``.
 
     python tools/i18n.py extract   # qnapp/ and ui/ → resources/i18n/qnapp.pot
-    python tools/i18n.py update    # merge the .pot into every language's .po (and click's texts into click.po)
+    python tools/i18n.py update    # merge the .pot into every language's .po (click's, argparse's texts too)
     python tools/i18n.py compile   # every .po → .mo (what gettext loads at run time)
     python tools/i18n.py check     # exit 1 when a .mo is missing or older than its .po
 
-Two more domains hold other programs' English source texts in Vietnamese (English needs
-none): ``vi/LC_MESSAGES/click.po`` (click's messages, extracted from the installed click)
-and ``vi/LC_MESSAGES/qt.po`` (Qt's standard buttons, dialogs and menus, msgctxt = Qt's
+Three more domains hold other programs' English source texts in Vietnamese (English needs
+none): ``vi/LC_MESSAGES/click.po`` and ``argparse.po`` (the command-line parsers'
+messages, extracted from the installed click and argparse) and ``vi/LC_MESSAGES/qt.po`` (Qt's standard buttons, dialogs and menus, msgctxt = Qt's
 context; ``ui/qt_translator.py`` loads it and ``tests/ui/test_qt_vietnamese.py`` lists
 what Qt asked for and found no translation).
 
@@ -47,22 +47,30 @@ def extract():
     return catalog
 
 
-def click_template():
-    """click's own messages (``_()`` / ``ngettext`` in its modules), as installed."""
+def foreign_template(domain: str):
+    """The English messages another library marks with ``_()`` / ``ngettext``, as
+    installed: ``click`` (the qnapp command line) or ``argparse`` (the GUI's options)."""
+    import argparse
+
     import click
     from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import extract_from_dir, extract_from_file
 
     sys.path.insert(0, str(ROOT))
     from qnapp.cli_i18n import DYNAMIC_MSGIDS
 
-    catalog = Catalog(project="click", domain="click", charset="utf-8", fuzzy=False)
-    for filename, lineno, message, comments, context in extract_from_dir(
-        Path(click.__file__).parent, method_map=[("**.py", "python")], keywords={"_": None, "ngettext": (1, 2)},
-    ):
-        catalog.add(message, None, [("click/" + filename, lineno)], context=context)
-    for message in DYNAMIC_MSGIDS:
-        catalog.add(message, None, [("click/core.py", 0)])
+    keywords = {"_": None, "ngettext": (1, 2)}
+    catalog = Catalog(project=domain, domain=domain, charset="utf-8", fuzzy=False)
+    if domain == "click":
+        found = [("click/" + filename, lineno, message, context) for filename, lineno, message, _c, context in
+                 extract_from_dir(Path(click.__file__).parent, method_map=[("**.py", "python")], keywords=keywords)]
+    else:
+        found = [("argparse.py", lineno, message, context) for lineno, message, _c, context in
+                 extract_from_file("python", argparse.__file__, keywords=keywords)]
+    for where, lineno, message, context in found:
+        catalog.add(message, None, [(where, lineno)], context=context)
+    for message in DYNAMIC_MSGIDS.get(domain, ()):
+        catalog.add(message, None, [(domain, 0)])
     return catalog
 
 
@@ -95,7 +103,8 @@ def write_pot() -> Path:
 def update() -> None:
     from babel.messages.pofile import read_po, write_po
 
-    for domain, template in ((DOMAIN, extract()), ("click", click_template())):
+    for domain, template in ((DOMAIN, extract()), ("click", foreign_template("click")),
+                             ("argparse", foreign_template("argparse"))):
         for lang in languages(domain):
             with open(po_path(lang, domain), "rb") as f:
                 catalog = read_po(f, locale=lang, domain=domain)

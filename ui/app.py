@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from qnapp import APP_NAME, __version__
 from qnapp.errors import DatabaseError, DatabaseLockedError, NewerDatabaseError, QnappError
-from qnapp.i18n import _, set_language
+from qnapp.i18n import _, route_argparse, set_language
 from qnapp.paths import data_dir, default_db_path
 from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
@@ -30,10 +30,11 @@ FONT_FAMILIES = ("Segoe UI", "Tahoma", "Arial", "Noto Sans", "DejaVu Sans")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    route_argparse()  # argparse's own words (usage:, error:…) in the interface language
     parser = argparse.ArgumentParser(
         prog="qnapp", description=_("Ghi số liệu, hoạt động của Kế hoạch 82/KH-UBND.")
     )
-    parser.add_argument("--db", type=Path, default=None, help=_("tệp cơ sở dữ liệu"))
+    parser.add_argument("--db", type=Path, default=None, metavar=_("TỆP"), help=_("tệp cơ sở dữ liệu"))
     parser.add_argument("--demo", action="store_true", help=_("dùng thử với dữ liệu mẫu (tệp riêng)"))
     parser.add_argument("--selftest", action="store_true",
                         help=_("tự kiểm tra bản cài đặt trên dữ liệu tạm rồi thoát (mã 0: đạt, 1: lỗi)"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import string
 from pathlib import Path
 
@@ -103,17 +104,19 @@ def test_the_language_comes_back_after_an_english_run(english_saved):
     assert "Cách dùng:" in run("--help").output
 
 
-def test_every_click_message_has_a_vietnamese_translation_with_its_fields():
-    with open(tool.po_path("vi", "click"), "rb") as f:
+@pytest.mark.parametrize("domain", ["click", "argparse"])
+def test_every_parser_message_has_a_vietnamese_translation_with_its_fields(domain):
+    with open(tool.po_path("vi", domain), "rb") as f:
         catalog = read_po(f, locale="vi")
     translated = {m.id: m.string for m in catalog if m.id}
-    current = {m.id for m in tool.click_template() if m.id}
+    current = {m.id for m in tool.foreign_template(domain) if m.id}
     assert current - set(translated) == set(), "run: python tools/i18n.py update, then translate"
     untranslated = [m for m, s in translated.items() if not (all(s) if isinstance(s, tuple) else s)]
     assert untranslated == []
 
-    def fields(text) -> set[str]:
+    def fields(text) -> set[str]:  # {name} for click, %(name)s / %s / %r for argparse
         texts = text if isinstance(text, tuple) else (text,)
-        return {f for t in texts for _lit, f, _spec, _conv in string.Formatter().parse(t) if f}
+        return {f for t in texts for _lit, f, _spec, _conv in string.Formatter().parse(t) if f} | {
+            m for t in texts for m in re.findall(r"%(?:\(\w+\))?[sr]", t)}
 
     assert [m for m, s in translated.items() if not fields(s) <= fields(m)] == []

@@ -153,8 +153,8 @@ def test_compiled_catalog_is_up_to_date(lang, domain):
     assert tool.mo_path(lang, domain).read_bytes() == tool.mo_bytes(lang, domain), "run: python tools/i18n.py compile"
 
 
-def test_the_catalogs_are_qnapp_in_english_and_click_and_qt_in_vietnamese():
-    assert tool.catalogs() == [("en", "qnapp"), ("vi", "click"), ("vi", "qt")]
+def test_the_catalogs_are_qnapp_in_english_and_the_libraries_texts_in_vietnamese():
+    assert tool.catalogs() == [("en", "qnapp"), ("vi", "argparse"), ("vi", "click"), ("vi", "qt")]
 
 
 def test_po_has_no_msgid_missing_from_the_sources():
@@ -278,7 +278,7 @@ def _vietnamese_texts():
         for msgid in (message.id if isinstance(message.id, tuple) else (message.id,)):
             if msgid:
                 yield "msgid " + str(message.locations[0][0]), msgid
-    for domain in ("click", "qt"):
+    for domain in ("argparse", "click", "qt"):
         with open(tool.po_path("vi", domain), "rb") as f:
             for message in read_po(f, locale="vi"):
                 for text in (message.string if isinstance(message.string, tuple) else (message.string,)):

@@ -225,3 +225,20 @@ def test_the_command_line_reads_the_language_the_gui_saved():
     settings.set_language("en")  # «Cài đặt → Ngôn ngữ / Language → English»
     assert i18n.saved_language() == "en"
     assert dict(settings.LANGUAGES).keys() == set(i18n.LANGUAGES)
+
+
+def test_the_gui_launchers_own_options_are_vietnamese(capsys):
+    from ui.app import parse_args
+
+    with pytest.raises(SystemExit) as bad:
+        parse_args(["--khong-co"])
+    assert bad.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("cách dùng: qnapp [-h] [--db TỆP]")
+    assert "qnapp: lỗi: không hiểu các đối số: --khong-co" in error
+    with pytest.raises(SystemExit) as helped:
+        parse_args(["--help"])
+    assert helped.value.code == 0
+    text = capsys.readouterr().out
+    assert "tùy chọn:" in text and "in hướng dẫn này rồi thoát" in text
+    assert not re.search(r"\b(usage|options|error|show this help)\b", text + error)
