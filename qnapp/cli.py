@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from qnapp import __version__, backup
+from qnapp import __version__, backup, cli_i18n
 from qnapp.catalog import catalog_as_json, load_catalog
 from qnapp.errors import DataRejected, QnappError
 from qnapp.files import replacing
-from qnapp.i18n import _
+from qnapp.i18n import N_, _
 from qnapp.paths import default_db_path, demo_db_path
 from qnapp.periods import due_date, periods_in_year
 from qnapp.text import format_date
@@ -27,7 +27,12 @@ DB_CHOSEN = "qnapp.db_chosen"
 
 
 class QnappGroup(click.Group):
-    """Turns the core's errors into a Vietnamese message and exit code 1."""
+    """Speaks the saved interface language (click's own messages too) and turns the
+    core's errors into a message and exit code 1."""
+
+    def main(self, *args, **kwargs):
+        with cli_i18n.interface_language(self):
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx):
         try:
@@ -53,10 +58,18 @@ def _echo_reopen_hint(err: QnappError) -> None:
             period=locked_period), err=True)
 
 
-@click.group(cls=QnappGroup, help=_("qnapp – số liệu Kế hoạch 82/KH-UBND (bình đẳng giới, phòng ngừa bạo lực trên cơ sở giới)."))
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    # Not click.version_option: its texts are fixed (in English) when this module is imported.
+    if value and not ctx.resilient_parsing:
+        click.echo(_("qnapp, phiên bản {version}").format(version=__version__))
+        ctx.exit()
+
+
+@click.group(cls=QnappGroup, help=N_("qnapp – số liệu Kế hoạch 82/KH-UBND (bình đẳng giới, phòng ngừa bạo lực trên cơ sở giới)."))
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=_("Đường dẫn tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu người dùng hoặc QNAPP_HOME)."))
-@click.version_option(__version__, prog_name="qnapp")
+              help=N_("Đường dẫn tệp cơ sở dữ liệu (mặc định: thư mục dữ liệu người dùng hoặc QNAPP_HOME)."))
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help=N_("In phiên bản rồi thoát."))
 @click.pass_context
 def main(ctx: click.Context, db_path: Path | None) -> None:
     ctx.obj = db_path or default_db_path()
@@ -77,10 +90,10 @@ def _workspace(ctx: click.Context, *, initialised: bool = True, writes: bool = F
         workspace.close(backup_on_close=writes and ok)
 
 
-@main.command(help=_("Thiết lập đơn vị và cán bộ cho cơ sở dữ liệu."))
-@click.option("--tree", type=click.Choice(["2021", "2025"]), required=True, help=_("Danh mục đơn vị: 2021 hoặc 2025."))
-@click.option("--unit", "unit_code", required=True, help=_("Mã đơn vị trong danh mục đã chọn."))
-@click.option("--officer", required=True, help=_("Họ tên cán bộ."))
+@main.command(help=N_("Thiết lập đơn vị và cán bộ cho cơ sở dữ liệu."))
+@click.option("--tree", type=click.Choice(["2021", "2025"]), required=True, help=N_("Danh mục đơn vị: 2021 hoặc 2025."))
+@click.option("--unit", "unit_code", required=True, help=N_("Mã đơn vị trong danh mục đã chọn."))
+@click.option("--officer", required=True, help=N_("Họ tên cán bộ."))
 @click.pass_context
 def init(ctx, tree, unit_code, officer):
     from qnapp import cli_keys, keys
@@ -100,8 +113,8 @@ def init(ctx, tree, unit_code, officer):
                 keys.create_key(ws.store, profile.unit_key, passphrase, who=profile.officer))
 
 
-@main.command(help=_("In danh mục mục tiêu, chỉ tiêu và số liệu của Kế hoạch."))
-@click.option("--json", "as_json", is_flag=True, help=_("In dạng JSON."))
+@main.command(help=N_("In danh mục mục tiêu, chỉ tiêu và số liệu của Kế hoạch."))
+@click.option("--json", "as_json", is_flag=True, help=N_("In dạng JSON."))
 def catalog(as_json):
     cat = load_catalog()
     if as_json:
@@ -119,10 +132,11 @@ def catalog(as_json):
 PERIOD_TYPES = ("year", "half", "quarter", "month")
 
 
-@main.command(help=_("Liệt kê các kỳ báo cáo của một năm, với thời gian chốt số liệu và hạn gửi (với một cơ sở dữ "
-                     "liệu đã thiết lập: chỉ các kỳ của đơn vị, không kỳ nào sau khi danh mục đơn vị hết hiệu lực)."))
-@click.option("--year", type=int, default=None, help=_("Năm (mặc định: năm báo cáo hiện tại)."))
-@click.option("--json", "as_json", is_flag=True, help=_("In dạng JSON."))
+@main.command(help=N_("Liệt kê các kỳ báo cáo của một năm, với thời gian chốt số liệu và hạn gửi (với một cơ sở "
+                      "dữ liệu đã thiết lập: chỉ các kỳ của đơn vị, không kỳ nào sau khi danh mục đơn vị hết "
+                      "hiệu lực)."))
+@click.option("--year", type=int, default=None, help=N_("Năm (mặc định: năm báo cáo hiện tại)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("In dạng JSON."))
 @click.pass_context
 def periods(ctx, year, as_json):
     from qnapp.periods import period_for
@@ -165,15 +179,15 @@ def _unit_periods(ctx: click.Context):
     return (lambda period: period.id in offered), (latest[0].year if latest else None)
 
 
-@main.group(help=_("Nhập / xuất số liệu dạng CSV hoặc biểu Excel (.xlsx)."))
+@main.group(help=N_("Nhập / xuất số liệu dạng CSV hoặc biểu Excel (.xlsx)."))
 def values():
     pass
 
 
-@values.command("import", help=_("Nhập số liệu từ tệp CSV (period,element,category,value, hoặc tiêu đề tiếng Việt) "
+@values.command("import", help=N_("Nhập số liệu từ tệp CSV (period,element,category,value, hoặc tiêu đề tiếng Việt) "
                                  "hoặc từ biểu Excel do «values template» tạo (.xlsx). Có lỗi thì không ghi gì."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--period", default=None, help=_("Chỉ nhận số liệu của kỳ này (từ chối tệp của kỳ khác)."))
+@click.option("--period", default=None, help=N_("Chỉ nhận số liệu của kỳ này (từ chối tệp của kỳ khác)."))
 @click.pass_context
 def values_import(ctx, file, period):
     from qnapp.xlsx_template import import_values_file
@@ -183,10 +197,11 @@ def values_import(ctx, file, period):
     click.echo(_("Đã nhập {rows} dòng, ghi {written} ô số liệu.").format(rows=result.rows, written=result.written))
 
 
-@values.command("export", help=_("Xuất số liệu của một kỳ ra CSV."))
+@values.command("export", help=N_("Xuất số liệu của một kỳ ra CSV."))
 @click.argument("period")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--excel", is_flag=True, help=_("Dạng cho Excel tiếng Việt: UTF-8 có BOM, dấu «;», tiêu đề tiếng Việt, "
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=N_("Tệp ghi ra (mặc định: in ra màn hình)."))
+@click.option("--excel", is_flag=True, help=N_("Dạng cho Excel tiếng Việt: UTF-8 có BOM, dấu «;», tiêu đề tiếng Việt, "
                                               "dấu phẩy thập phân."))
 @click.pass_context
 def values_export(ctx, period, output, excel):
@@ -196,12 +211,12 @@ def values_export(ctx, period, output, excel):
         export_values(ws, period, out, excel=excel)
 
 
-@main.group(help=_("Nhập / xuất sổ hoạt động dạng CSV."))
+@main.group(help=N_("Nhập / xuất sổ hoạt động dạng CSV."))
 def activities():
     pass
 
 
-@activities.command("import", help=_("Nhập hoạt động từ tệp CSV."))
+@activities.command("import", help=N_("Nhập hoạt động từ tệp CSV."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def activities_import(ctx, file):
@@ -213,9 +228,10 @@ def activities_import(ctx, file):
         written=result.written, skipped=result.skipped))
 
 
-@activities.command("export", help=_("Xuất sổ hoạt động ra CSV."))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--excel", is_flag=True, help=_("Dạng cho Excel tiếng Việt: UTF-8 có BOM, dấu «;», tiêu đề tiếng Việt."))
+@activities.command("export", help=N_("Xuất sổ hoạt động ra CSV."))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=N_("Tệp ghi ra (mặc định: in ra màn hình)."))
+@click.option("--excel", is_flag=True, help=N_("Dạng cho Excel tiếng Việt: UTF-8 có BOM, dấu «;», tiêu đề tiếng Việt."))
 @click.pass_context
 def activities_export(ctx, output, excel):
     from qnapp.csvio import export_activities
@@ -233,8 +249,8 @@ def _output(path: Path | None):
         yield out
 
 
-@main.command(help=_("Tạo dữ liệu mẫu cho một xã trong cơ sở dữ liệu mẫu riêng (demo.sqlite trong thư mục dữ liệu; "
-                     "--db để chọn tệp khác), không đụng tới cơ sở dữ liệu thật."))
+@main.command(help=N_("Tạo dữ liệu mẫu cho một xã trong cơ sở dữ liệu mẫu riêng (demo.sqlite trong thư mục dữ "
+                      "liệu; --db để chọn tệp khác), không đụng tới cơ sở dữ liệu thật."))
 @click.pass_context
 def demo(ctx):
     from qnapp import cli_keys, keys
@@ -258,7 +274,7 @@ def demo(ctx):
                 passphrase=DEMO_PASSPHRASE))
 
 
-@main.command("backup", help=_("Sao lưu cơ sở dữ liệu ngay."))
+@main.command("backup", help=N_("Sao lưu cơ sở dữ liệu ngay."))
 @click.pass_context
 def backup_cmd(ctx):
     with _workspace(ctx, initialised=False) as ws:
@@ -266,7 +282,7 @@ def backup_cmd(ctx):
     click.echo(_("Đã sao lưu vào {path}").format(path=path))
 
 
-@main.command(help=_("Khôi phục cơ sở dữ liệu từ một bản sao lưu (kiểm tra toàn vẹn trước)."))
+@main.command(help=N_("Khôi phục cơ sở dữ liệu từ một bản sao lưu (kiểm tra toàn vẹn trước)."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.pass_context
 def restore(ctx, file):

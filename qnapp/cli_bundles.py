@@ -52,10 +52,10 @@ def _today() -> date:
     return datetime.now(VN_TZ).date()
 
 
-@click.command("export", help=_("Xuất báo cáo của một kỳ thành gói có chữ ký để gửi đơn vị cấp trên (mật khẩu khóa lấy từ QNAPP_PASSPHRASE). Kỳ đã xuất sẽ bị khóa."))
+@click.command("export", help=N_("Xuất báo cáo của một kỳ thành gói có chữ ký để gửi đơn vị cấp trên (mật khẩu khóa lấy từ QNAPP_PASSPHRASE). Kỳ đã xuất sẽ bị khóa."))
 @click.argument("period")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help=_("Tệp gói báo cáo (.zip) cần ghi."))
+              help=N_("Tệp gói báo cáo (.zip) cần ghi."))
 @click.pass_context
 def export_cmd(ctx, period, output):
     from qnapp import keys
@@ -81,9 +81,9 @@ def export_cmd(ctx, period, output):
     click.echo(_("Mã băm của gói: {digest}").format(digest=format_fingerprint(result.digest)))
 
 
-@click.command("reopen", help=_("Mở lại một kỳ đã gửi báo cáo để sửa; lần gửi sau là bản sửa thay thế bản trước."))
+@click.command("reopen", help=N_("Mở lại một kỳ đã gửi báo cáo để sửa; lần gửi sau là bản sửa thay thế bản trước."))
 @click.argument("period")
-@click.option("--reason", required=True, help=_("Lý do mở lại (được gửi kèm báo cáo sửa)."))
+@click.option("--reason", required=True, help=N_("Lý do mở lại (được gửi kèm báo cáo sửa)."))
 @click.pass_context
 def reopen_cmd(ctx, period, reason):
     from qnapp.bundles.writer import reopen_period
@@ -127,11 +127,11 @@ def read_bundle_file(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-@click.command("verify", help=_("Kiểm tra các gói báo cáo (chữ ký, toàn vẹn, định dạng) mà không nhập vào cơ sở dữ liệu."))
+@click.command("verify", help=N_("Kiểm tra các gói báo cáo (chữ ký, toàn vẹn, định dạng) mà không nhập vào cơ sở dữ liệu."))
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True,
-              help=_("In mỗi tệp một dòng JSON: file, status, reason_code, message."))
+              help=N_("In mỗi tệp một dòng JSON: file, status, reason_code, message."))
 @click.pass_context
 def verify_cmd(ctx, files, as_json):
     from qnapp.bundles.layout import DEFAULT_LIMITS
@@ -173,11 +173,11 @@ IMPORT_LABELS = {
 }
 
 
-@click.command("import", help=_("Nhận báo cáo của các đơn vị trực thuộc: kiểm tra từng gói (chữ ký, toàn vẹn) rồi ghi vào sổ nhận. Có thể chỉ định cả thư mục (ví dụ ổ USB): mọi tệp .zip trong đó đều được nhận."))
+@click.command("import", help=N_("Nhận báo cáo của các đơn vị trực thuộc: kiểm tra từng gói (chữ ký, toàn vẹn) rồi ghi vào sổ nhận. Có thể chỉ định cả thư mục (ví dụ ổ USB): mọi tệp .zip trong đó đều được nhận."))
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True,
-              help=_("In mỗi tệp một dòng JSON: file, status, reason_code, message."))
+              help=N_("In mỗi tệp một dòng JSON: file, status, reason_code, message."))
 @click.pass_context
 def import_cmd(ctx, files, as_json):
     from qnapp.bundles.ledger import import_files
@@ -216,10 +216,10 @@ def _period_arg(ctx, param, value):
     return parse_period(value).id
 
 
-@click.command("status", help=_("Tình hình nhận báo cáo của các đơn vị trực thuộc và số liệu tổng hợp của một kỳ."))
+@click.command("status", help=N_("Tình hình nhận báo cáo của các đơn vị trực thuộc và số liệu tổng hợp của một kỳ."))
 @click.argument("period", callback=_period_arg)
 @click.option("--json", "as_json", is_flag=True,
-              help=_("In dạng JSON: period, children (unit, state, revision, digest), values (element, category, value)."))
+              help=N_("In dạng JSON: period, children (unit, state, revision, digest), values (element, category, value)."))
 @click.pass_context
 def status_cmd(ctx, period, as_json):
     from qnapp.consolidation import status

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from qnapp.files import write_atomic
-from qnapp.i18n import _
+from qnapp.i18n import N_, _
 from qnapp.text import VN_TZ
 
 
@@ -37,18 +37,18 @@ class PeriodType(click.ParamType):
             self.fail(str(err), param, ctx)
 
 
-@click.command("export-dhis2", help=_(
+@click.command("export-dhis2", help=N_(
     "Xuất số liệu của một kỳ cho DHIS2: tệp dataValueSets (JSON) hoặc ADX (XML), "
     "theo tệp ánh xạ mã DHIS2 (resources/dhis2/mapping.json hoặc --mapping)."))
 @click.argument("period", type=PeriodType())
 @click.option("--format", "fmt", type=click.Choice(["json", "adx"]), default="json", show_default=True,
-              help=_("json: dataValueSets của DHIS2; adx: ADX (urn:ihe:qrph:adx:2015)."))
+              help=N_("json: dataValueSets của DHIS2; adx: ADX (urn:ihe:qrph:adx:2015)."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help=_("Tệp cần ghi."))
+              help=N_("Tệp cần ghi."))
 @click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, envvar="QNAPP_DHIS2_MAPPING",
-              help=_("Tệp ánh xạ DHIS2 thay cho tệp có sẵn (hoặc biến môi trường QNAPP_DHIS2_MAPPING)."))
-@click.option("--complete", is_flag=True, help=_("Ghi ngày hôm nay làm ngày hoàn thành (completeDate)."))
+              help=N_("Tệp ánh xạ DHIS2 thay cho tệp có sẵn (hoặc biến môi trường QNAPP_DHIS2_MAPPING)."))
+@click.option("--complete", is_flag=True, help=N_("Ghi ngày hôm nay làm ngày hoàn thành (completeDate)."))
 @click.pass_context
 def export_dhis2(ctx, period, fmt, output, mapping_path, complete):
     from qnapp import dhis2

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from qnapp.i18n import _
+from qnapp.i18n import N_, _
 
 
 def _check_xlsx(ctx, param, value: Path) -> Path:
@@ -21,11 +21,11 @@ def _check_xlsx(ctx, param, value: Path) -> Path:
     return value
 
 
-@click.command("template", help=_("Tạo biểu Excel (.xlsx) để nhập số liệu một kỳ; điền xong nhập lại bằng "
+@click.command("template", help=N_("Tạo biểu Excel (.xlsx) để nhập số liệu một kỳ; điền xong nhập lại bằng "
                                   "«values import TỆP.xlsx»."))
 @click.argument("period")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              callback=_check_xlsx, help=_("Tệp .xlsx sẽ ghi."))
+              callback=_check_xlsx, help=N_("Tệp .xlsx sẽ ghi."))
 @click.pass_context
 def template_cmd(ctx, period, output):
     from qnapp.cli import _workspace  # lazy: qnapp.cli imports this module

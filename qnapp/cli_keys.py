@@ -20,7 +20,7 @@ import click
 
 from qnapp import keys as keystore
 from qnapp.files import write_atomic
-from qnapp.i18n import _
+from qnapp.i18n import N_, _
 from qnapp.text import format_date, parse_date
 
 EXIT_REFUSED = 1
@@ -65,15 +65,15 @@ def echo_no_key() -> None:
     )
 
 
-@click.group(help=_("Khóa ký của đơn vị và danh sách khóa tin cậy của các đơn vị trực thuộc."))
+@click.group(help=N_("Khóa ký của đơn vị và danh sách khóa tin cậy của các đơn vị trực thuộc."))
 def keys():
     pass
 
 
-@keys.command("create", help=_("Tạo khóa ký cho đơn vị; mật khẩu lấy từ QNAPP_PASSPHRASE. Đơn vị đã có khóa thì "
-                               "chỉ thay khi có --replace (khóa cũ ngừng dùng nhưng vẫn được giữ để kiểm tra "
-                               "các gói đã ký)."))
-@click.option("--replace", is_flag=True, help=_("Thay khóa hiện có bằng khóa mới (khi chuyển máy hoặc lộ mật khẩu)."))
+@keys.command("create", help=N_("Tạo khóa ký cho đơn vị; mật khẩu lấy từ QNAPP_PASSPHRASE. Đơn vị đã có khóa thì "
+                                "chỉ thay khi có --replace (khóa cũ ngừng dùng nhưng vẫn được giữ để kiểm tra "
+                                "các gói đã ký)."))
+@click.option("--replace", is_flag=True, help=N_("Thay khóa hiện có bằng khóa mới (khi chuyển máy hoặc lộ mật khẩu)."))
 @click.pass_context
 def keys_create(ctx, replace):
     with _workspace(ctx) as ws:
@@ -102,8 +102,8 @@ def _retired_text(key) -> str:
     return _("  {fpr} (ngừng dùng từ {date})").format(fpr=key.public_key.fingerprint_groups, date=since)
 
 
-@keys.command("show", help=_("Hiện dấu vân tay khóa ký của đơn vị."))
-@click.option("--json", "as_json", is_flag=True, help=_("In dạng JSON."))
+@keys.command("show", help=N_("Hiện dấu vân tay khóa ký của đơn vị."))
+@click.option("--json", "as_json", is_flag=True, help=N_("In dạng JSON."))
 @click.pass_context
 def keys_show(ctx, as_json):
     with _workspace(ctx) as ws:
@@ -140,9 +140,9 @@ def _echo_retired(retired) -> None:
             click.echo(_retired_text(key))
 
 
-@keys.command("export", help=_("Ghi khóa công khai của đơn vị (định dạng minisign) ra tệp."))
+@keys.command("export", help=N_("Ghi khóa công khai của đơn vị (định dạng minisign) ra tệp."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=_("Tệp ghi ra (mặc định: in ra màn hình)."))
+              help=N_("Tệp ghi ra (mặc định: in ra màn hình)."))
 @click.pass_context
 def keys_export(ctx, output):
     with _workspace(ctx) as ws:
@@ -156,10 +156,10 @@ def keys_export(ctx, output):
         path=output, fpr=public_key.fingerprint_groups))
 
 
-@keys.command("trust", help=_("Đăng ký khóa công khai của một đơn vị trực thuộc, sau khi đã đối chiếu dấu vân tay qua điện thoại."))
+@keys.command("trust", help=N_("Đăng ký khóa công khai của một đơn vị trực thuộc, sau khi đã đối chiếu dấu vân tay qua điện thoại."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--fingerprint", required=True, help=_("Dấu vân tay đơn vị gửi đã đọc qua điện thoại (64 chữ số hệ 16, có thể có dấu cách)."))
-@click.option("--unit", "unit_key", default=None, help=_("Đơn vị của khóa, dạng 2021:06862 (mặc định: theo tệp khóa)."))
+@click.option("--fingerprint", required=True, help=N_("Dấu vân tay đơn vị gửi đã đọc qua điện thoại (64 chữ số hệ 16, có thể có dấu cách)."))
+@click.option("--unit", "unit_key", default=None, help=N_("Đơn vị của khóa, dạng 2021:06862 (mặc định: theo tệp khóa)."))
 @click.pass_context
 def keys_trust(ctx, file, fingerprint, unit_key):
     from qnapp.units import get_unit
@@ -183,11 +183,11 @@ def _date_option(ctx, param, value):
         raise click.BadParameter(str(err)) from None
 
 
-@keys.command("revoke", help=_("Thu hồi một khóa tin cậy từ một ngày (khóa không còn hiệu lực từ ngày đó)."))
+@keys.command("revoke", help=N_("Thu hồi một khóa tin cậy từ một ngày (khóa không còn hiệu lực từ ngày đó)."))
 @click.argument("fingerprint")
 @click.option("--from", "from_date", required=True, callback=_date_option,
-              help=_("Ngày bắt đầu thu hồi, dạng ngày/tháng/năm."))
-@click.option("--reason", default="", help=_("Lý do thu hồi."))
+              help=N_("Ngày bắt đầu thu hồi, dạng ngày/tháng/năm."))
+@click.option("--reason", default="", help=N_("Lý do thu hồi."))
 @click.pass_context
 def keys_revoke(ctx, fingerprint, from_date, reason):
     with _workspace(ctx, writes=True) as ws:
@@ -197,8 +197,8 @@ def keys_revoke(ctx, fingerprint, from_date, reason):
         date=format_date(revoked.revoked_from)))
 
 
-@keys.command("list", help=_("Liệt kê các khóa tin cậy của đơn vị trực thuộc (và khóa cũ của chính đơn vị)."))
-@click.option("--json", "as_json", is_flag=True, help=_("In dạng JSON."))
+@keys.command("list", help=N_("Liệt kê các khóa tin cậy của đơn vị trực thuộc (và khóa cũ của chính đơn vị)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("In dạng JSON."))
 @click.pass_context
 def keys_list(ctx, as_json):
     from qnapp.units import get_unit

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from qnapp.i18n import _
+from qnapp.i18n import N_, _
 
 
 @contextmanager
@@ -25,18 +25,18 @@ def _workspace(ctx: click.Context):
         yield ws
 
 
-@click.command("report", help=_(
+@click.command("report", help=N_(
     "Xuất báo cáo kết quả thực hiện Kế hoạch 82/KH-UBND của đơn vị cho một kỳ, theo thể thức "
     "Nghị định 30/2020/NĐ-CP: tệp .xlsx (Excel) hoặc .pdf (để in, ký, đóng dấu)."))
 @click.argument("period")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help=_("Tệp báo cáo: …xlsx hoặc …pdf."))
-@click.option("--number", default=None, help=_("Số văn bản (ví dụ 5 → «Số: 05/BC-UBND»); bỏ trống để viết tay."))
-@click.option("--signer", default=None, help=_("Họ tên người ký (mặc định: cài đặt report.signer, hoặc để trống)."))
+              help=N_("Tệp báo cáo: …xlsx hoặc …pdf."))
+@click.option("--number", default=None, help=N_("Số văn bản (ví dụ 5 → «Số: 05/BC-UBND»); bỏ trống để viết tay."))
+@click.option("--signer", default=None, help=N_("Họ tên người ký (mặc định: cài đặt report.signer, hoặc để trống)."))
 @click.option("--deputy", is_flag=True, default=False,
-              help=_("Phó Chủ tịch ký thay: «KT. CHỦ TỊCH / PHÓ CHỦ TỊCH»."))
-@click.option("--date", "issued", default=None, help=_("Ngày ký báo cáo, dạng 08/06/2025 (mặc định: hôm nay)."))
-@click.option("--place", default=None, help=_("Địa danh ở dòng ngày tháng (mặc định: tên đơn vị)."))
+              help=N_("Phó Chủ tịch ký thay: «KT. CHỦ TỊCH / PHÓ CHỦ TỊCH»."))
+@click.option("--date", "issued", default=None, help=N_("Ngày ký báo cáo, dạng 08/06/2025 (mặc định: hôm nay)."))
+@click.option("--place", default=None, help=N_("Địa danh ở dòng ngày tháng (mặc định: tên đơn vị)."))
 @click.pass_context
 def report_cmd(ctx, period, output, number, signer, deputy, issued, place):
     from qnapp.periods import parse_period

@@ -16,7 +16,7 @@ from qnapp import backup, periods
 from qnapp.files import write_atomic
 from qnapp.catalog import Catalog, DataElement, Indicator, load_catalog
 from qnapp.errors import NotInitialisedError, QnappError, ValidationError
-from qnapp.i18n import _
+from qnapp.i18n import N_, TranslatedNames, _
 from qnapp.paths import default_db_path
 from qnapp.periods import Period, parse_period
 from qnapp.store import Activity, Store
@@ -689,12 +689,12 @@ def _check_period_type(element: DataElement, period: Period) -> None:
         )
 
 
-PERIOD_TYPE_NAMES = {
-    "year": _("năm"),
-    "half": _("6 tháng"),
-    "quarter": _("quý"),
-    "month": _("tháng"),
-}
+PERIOD_TYPE_NAMES = TranslatedNames({
+    "year": N_("năm"),
+    "half": N_("6 tháng"),
+    "quarter": N_("quý"),
+    "month": N_("tháng"),
+})
 
 
 def _aggregate(element: DataElement, per_period: Iterable[Mapping[tuple[str, str], float]]):

@@ -2,9 +2,15 @@
 English is a second language in ``resources/i18n/en/LC_MESSAGES/qnapp.po``.
 
     python tools/i18n.py extract   # qnapp/ and ui/ → resources/i18n/qnapp.pot
-    python tools/i18n.py update    # merge the .pot into every language's .po
-    python tools/i18n.py compile   # .po → .mo (what gettext loads at run time)
+    python tools/i18n.py update    # merge the .pot into every language's .po (click's, argparse's texts too)
+    python tools/i18n.py compile   # every .po → .mo (what gettext loads at run time)
     python tools/i18n.py check     # exit 1 when a .mo is missing or older than its .po
+
+Three more domains hold other programs' English source texts in Vietnamese (English needs
+none): ``vi/LC_MESSAGES/click.po`` and ``argparse.po`` (the command-line parsers'
+messages, extracted from the installed click and argparse) and ``vi/LC_MESSAGES/qt.po`` (Qt's standard buttons, dialogs and menus, msgctxt = Qt's
+context; ``ui/qt_translator.py`` loads it and ``tests/ui/test_qt_vietnamese.py`` lists
+what Qt asked for and found no translation).
 
 The compiled ``.mo`` files are committed (they are small) so a clone runs in English
 without Babel; ``tests/core/test_i18n.py`` fails when one is stale, and the packaging
@@ -41,16 +47,48 @@ def extract():
     return catalog
 
 
-def languages() -> list[str]:
-    return sorted(p.name for p in I18N.iterdir() if (p / "LC_MESSAGES" / (DOMAIN + ".po")).exists())
+def foreign_template(domain: str):
+    """The English messages another library marks with ``_()`` / ``ngettext``, as
+    installed: ``click`` (the qnapp command line) or ``argparse`` (the GUI's options)."""
+    import argparse
+
+    import click
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir, extract_from_file
+
+    sys.path.insert(0, str(ROOT))
+    from qnapp.cli_i18n import DYNAMIC_MSGIDS
+
+    keywords = {"_": None, "ngettext": (1, 2)}
+    catalog = Catalog(project=domain, domain=domain, charset="utf-8", fuzzy=False)
+    if domain == "click":
+        found = [("click/" + filename, lineno, message, context) for filename, lineno, message, _c, context in
+                 extract_from_dir(Path(click.__file__).parent, method_map=[("**.py", "python")], keywords=keywords)]
+    else:
+        found = [("argparse.py", lineno, message, context) for lineno, message, _c, context in
+                 extract_from_file("python", argparse.__file__, keywords=keywords)]
+    for where, lineno, message, context in found:
+        catalog.add(message, None, [(where, lineno)], context=context)
+    for message in DYNAMIC_MSGIDS.get(domain, ()):
+        catalog.add(message, None, [(domain, 0)])
+    return catalog
 
 
-def po_path(lang: str) -> Path:
-    return I18N / lang / "LC_MESSAGES" / (DOMAIN + ".po")
+def languages(domain: str = DOMAIN) -> list[str]:
+    return sorted(p.name for p in I18N.iterdir() if (p / "LC_MESSAGES" / (domain + ".po")).exists())
 
 
-def mo_path(lang: str) -> Path:
-    return I18N / lang / "LC_MESSAGES" / (DOMAIN + ".mo")
+def catalogs() -> list[tuple[str, str]]:
+    """Every (language, domain) with a .po."""
+    return sorted((p.parent.parent.name, p.stem) for p in I18N.glob("*/LC_MESSAGES/*.po"))
+
+
+def po_path(lang: str, domain: str = DOMAIN) -> Path:
+    return I18N / lang / "LC_MESSAGES" / (domain + ".po")
+
+
+def mo_path(lang: str, domain: str = DOMAIN) -> Path:
+    return I18N / lang / "LC_MESSAGES" / (domain + ".mo")
 
 
 def write_pot() -> Path:
@@ -65,21 +103,22 @@ def write_pot() -> Path:
 def update() -> None:
     from babel.messages.pofile import read_po, write_po
 
-    template = extract()
-    for lang in languages():
-        with open(po_path(lang), "rb") as f:
-            catalog = read_po(f, locale=lang)
-        catalog.update(template, no_fuzzy_matching=True)
-        with open(po_path(lang), "wb") as out:
-            write_po(out, catalog, width=100, include_lineno=False, ignore_obsolete=True)
+    for domain, template in ((DOMAIN, extract()), ("click", foreign_template("click")),
+                             ("argparse", foreign_template("argparse"))):
+        for lang in languages(domain):
+            with open(po_path(lang, domain), "rb") as f:
+                catalog = read_po(f, locale=lang, domain=domain)
+            catalog.update(template, no_fuzzy_matching=True)
+            with open(po_path(lang, domain), "wb") as out:
+                write_po(out, catalog, width=100, include_lineno=False, ignore_obsolete=True)
 
 
-def mo_bytes(lang: str) -> bytes:
+def mo_bytes(lang: str, domain: str = DOMAIN) -> bytes:
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with open(po_path(lang), "rb") as f:
-        catalog = read_po(f, locale=lang)
+    with open(po_path(lang, domain), "rb") as f:
+        catalog = read_po(f, locale=lang, domain=domain)
     buf = BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
     return buf.getvalue()
@@ -87,14 +126,15 @@ def mo_bytes(lang: str) -> bytes:
 
 def compile_all() -> list[Path]:
     written = []
-    for lang in languages():
-        mo_path(lang).write_bytes(mo_bytes(lang))
-        written.append(mo_path(lang))
+    for lang, domain in catalogs():
+        mo_path(lang, domain).write_bytes(mo_bytes(lang, domain))
+        written.append(mo_path(lang, domain))
     return written
 
 
 def stale() -> list[str]:
-    return [lang for lang in languages() if not mo_path(lang).exists() or mo_path(lang).read_bytes() != mo_bytes(lang)]
+    return ["{}/{}".format(lang, domain) for lang, domain in catalogs()
+            if not mo_path(lang, domain).exists() or mo_path(lang, domain).read_bytes() != mo_bytes(lang, domain)]
 
 
 def main(argv: list[str]) -> int:

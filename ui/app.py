@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from qnapp import APP_NAME, __version__
 from qnapp.errors import DatabaseError, DatabaseLockedError, NewerDatabaseError, QnappError
-from qnapp.i18n import _, set_language
+from qnapp.i18n import _, route_argparse, set_language
 from qnapp.paths import default_db_path, demo_db_path
 from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
-from ui import settings
+from ui import qt_translator, settings
 from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -29,10 +29,11 @@ FONT_FAMILIES = ("Segoe UI", "Tahoma", "Arial", "Noto Sans", "DejaVu Sans")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    route_argparse()  # argparse's own words (usage:, error:…) in the interface language
     parser = argparse.ArgumentParser(
         prog="qnapp", description=_("Ghi số liệu, hoạt động của Kế hoạch 82/KH-UBND.")
     )
-    parser.add_argument("--db", type=Path, default=None, help=_("tệp cơ sở dữ liệu"))
+    parser.add_argument("--db", type=Path, default=None, metavar=_("TỆP"), help=_("tệp cơ sở dữ liệu"))
     parser.add_argument("--demo", action="store_true", help=_("dùng thử với dữ liệu mẫu (tệp riêng)"))
     parser.add_argument("--selftest", action="store_true",
                         help=_("tự kiểm tra bản cài đặt trên dữ liệu tạm rồi thoát (mã 0: đạt, 1: lỗi)"))
@@ -50,6 +51,7 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationDisplayName("qnapp")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    qt_translator.install(app)  # Qt's own buttons, menus and file dialog in the interface language
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     families = set(QFontDatabase.families())
     family = next((f for f in FONT_FAMILIES if f in families), None)
@@ -70,7 +72,7 @@ def open_error_text(err: DatabaseError) -> str:
 
 
 def _show_error(parent: QWidget | None, text: str) -> None:
-    QMessageBox.critical(parent, _("qnapp – lỗi"), text)
+    QMessageBox.critical(parent, _("Lỗi — qnapp"), text)
 
 
 def open_workspace(path: Path, *, demo: bool) -> Workspace | None:

@@ -38,10 +38,9 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.dialogs = dialogs or DialogService()
         unit = workspace.unit
-        title = _("qnapp – {unit}").format(unit=unit.full_name)
-        if demo:
-            title = _("{title} (dữ liệu mẫu)").format(title=title)
-        self.setWindowTitle(title)
+        # Ends with the application's name, so Qt does not append it (setApplicationDisplayName) again.
+        title = _("{unit} (dữ liệu mẫu) — qnapp") if demo else _("{unit} — qnapp")
+        self.setWindowTitle(title.format(unit=unit.full_name))
         self.setWindowIcon(QIcon(str(resource_path("icons", "qnapp.png"))))
         self.resize(1180, 760)
 

@@ -52,6 +52,7 @@ from qnapp.bundles.reasons import BundleRejected
 from qnapp.bundles.zipscan import open_archive
 from qnapp.catalog import Catalog, load_catalog
 from qnapp.errors import QnappError
+from qnapp.i18n import _
 from qnapp.minisign import MinisignError, PublicKey, parse_signature, verify
 from qnapp.periods import is_period_id, parse_period
 from qnapp.units import LEVELS, get_unit, load_tree
@@ -154,7 +155,7 @@ def verify_bundle(
         raise _reject("signature_malformed", err.reason_code) from None
     trusted = key_lookup(sig.key_id)
     if trusted is None:
-        raise _reject("key_unknown", f"key id {sig.key_id_hex}")
+        raise _reject("key_unknown", _("mã khóa minisign {key_id}").format(key_id=sig.key_id_hex))
     public_key = trusted.public_key
 
     # Step 5: the signature over the tag manifest, and the global one over the comment.

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from qnapp import periods as periods_mod
 from qnapp.catalog import Indicator, Target
 from qnapp.errors import ValidationError
-from qnapp.i18n import _, official_vietnamese
+from qnapp.i18n import N_, TranslatedNames, _, official_vietnamese
 from qnapp.periods import Period, parse_period
 from qnapp.reports.model import (
     Appendix,
@@ -47,8 +47,8 @@ __all__ = [
 
 SIGNER_SETTING = "report.signer"  # {"name": "…", "deputy": false}
 PLACE_SETTING = "report.place"  # địa danh, when the unit's name is not the right one
-PLAN_REFERENCE = _("Kế hoạch số 82/KH-UBND ngày 08/4/2021 của Ủy ban nhân dân tỉnh Quảng Ninh")
-PLAN_SUBJECT = _(
+PLAN_REFERENCE = N_("Kế hoạch số 82/KH-UBND ngày 08/4/2021 của Ủy ban nhân dân tỉnh Quảng Ninh")
+PLAN_SUBJECT = N_(
     "thực hiện Chiến lược quốc gia về bình đẳng giới và Chương trình phòng ngừa, ứng phó "
     "với bạo lực trên cơ sở giới giai đoạn 2021-2030"
 )
@@ -58,12 +58,12 @@ BLANK_NUMBER = "......."
 OP_SIGN = {">=": "≥ ", ">": "> ", "<=": "≤ ", "<": "< ", "=": "", "bool": ""}
 HIGHER_IS_BETTER = {">=", ">", "="}
 
-STATE_NAMES = {
-    "on_time": _("Đúng hạn"),
-    "late": _("Muộn hạn"),
-    "missing": _("Chưa gửi"),
-    "corrected": _("Đã gửi bổ sung, sửa đổi"),
-}
+STATE_NAMES = TranslatedNames({
+    "on_time": N_("Đúng hạn"),
+    "late": N_("Muộn hạn"),
+    "missing": N_("Chưa gửi"),
+    "corrected": N_("Đã gửi bổ sung, sửa đổi"),
+})
 
 
 @dataclass(frozen=True)
@@ -519,14 +519,14 @@ def build_report(
         place_date="{}, {}".format(place, format_nd30_date(issued)),
         doc_type=_("BÁO CÁO"),
         summary=_("Kết quả thực hiện {plan} về bình đẳng giới và phòng ngừa, ứng phó với bạo lực "
-                  "trên cơ sở giới {period}").format(plan=PLAN_REFERENCE, period=period_words),
+                  "trên cơ sở giới {period}").format(plan=_(PLAN_REFERENCE), period=period_words),
         recipients=recipients_for(workspace, issued),
     )
     results = workspace.indicator_results(period.id)
     opening = Section(key="opening", title="", level=0, blocks=(Paragraph(_(
         "Thực hiện {plan} {subject}, Ủy ban nhân dân {unit} báo cáo kết quả thực hiện {period} "
         "(số liệu tính {window}) như sau:"
-    ).format(plan=PLAN_REFERENCE, subject=PLAN_SUBJECT, unit=unit_words, period=period_words,
+    ).format(plan=_(PLAN_REFERENCE), subject=_(PLAN_SUBJECT), unit=unit_words, period=period_words,
              window=period.range_label)),))
     sections = [opening]
     sections += _indicator_sections(workspace, period, results)

@@ -147,10 +147,14 @@ def test_format_check_catches_a_renamed_field():
     assert _fields("Đã sao lưu vào {path}") != _fields("Backed up to {file}")
 
 
-@pytest.mark.parametrize("lang", tool.languages())
-def test_compiled_catalog_is_up_to_date(lang):
-    assert tool.mo_path(lang).exists(), "run: python tools/i18n.py compile"
-    assert tool.mo_path(lang).read_bytes() == tool.mo_bytes(lang), "run: python tools/i18n.py compile"
+@pytest.mark.parametrize(("lang", "domain"), tool.catalogs())
+def test_compiled_catalog_is_up_to_date(lang, domain):
+    assert tool.mo_path(lang, domain).exists(), "run: python tools/i18n.py compile"
+    assert tool.mo_path(lang, domain).read_bytes() == tool.mo_bytes(lang, domain), "run: python tools/i18n.py compile"
+
+
+def test_the_catalogs_are_qnapp_in_english_and_the_libraries_texts_in_vietnamese():
+    assert tool.catalogs() == [("en", "qnapp"), ("vi", "argparse"), ("vi", "click"), ("vi", "qt")]
 
 
 def test_po_has_no_msgid_missing_from_the_sources():
@@ -171,3 +175,121 @@ def test_english_catalog_loads_and_vietnamese_stays_the_default():
         i18n.set_language("vi")
     assert i18n._("Nhập số liệu") == "Nhập số liệu"
     assert isinstance(gettext.NullTranslations().gettext("x"), str)
+
+
+# --- nothing is translated at import time ------------------------------------------------
+
+def import_time_translations(source: str) -> list[int]:
+    """Lines of ``_()`` calls that run when the module is imported: at module or class
+    level, in a decorator's arguments, or in a default argument value."""
+    found: list[int] = []
+
+    def visit(node: ast.AST, in_body: bool) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for expr in getattr(node, "decorator_list", []) + node.args.defaults + [
+                d for d in node.args.kw_defaults if d is not None
+            ]:
+                visit(expr, in_body)
+            for stmt in node.body if isinstance(node.body, list) else [node.body]:
+                visit(stmt, True)
+            return
+        if (not in_body and isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "_"):
+            found.append(node.lineno)
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_body)
+
+    visit(ast.parse(source), False)
+    return found
+
+
+def test_nothing_is_translated_at_import_time():
+    found = [
+        "{}:{}".format(path.relative_to(ROOT), line)
+        for package in ("qnapp", "ui")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for line in import_time_translations(path.read_text(encoding="utf-8"))
+    ]
+    assert found == [], "use N_() at module level and _() where the text is shown"
+
+
+def test_the_import_time_scan_sees_module_class_decorator_and_default_calls():
+    code = (
+        'A = _("một")\n'                                   # 1: module level
+        'class B:\n    t = _("hai")\n'                      # 3: class body
+        '@click.command(help=_("ba"))\n'                    # 4: decorator
+        'def f(x=_("bốn")):\n    return _("năm")\n'         # 5: default; 6 is fine
+        'g = lambda: _("sáu")\n'                            # 7: fine (runs when called)
+        'C = N_("bảy")\n'
+    )
+    assert import_time_translations(code) == [1, 3, 4, 5]
+
+
+def test_a_period_type_name_follows_the_language_set_after_every_import(workspace):
+    import pkgutil
+
+    import qnapp
+    from qnapp.errors import ValidationError
+
+    for module in pkgutil.walk_packages(qnapp.__path__, "qnapp."):
+        importlib.import_module(module.name)
+    element = next(e for e in workspace.catalog.data_elements
+                   if e.period_type == "year" and workspace.unit.level in e.levels)
+    category = element.categories[0] if element.categories else ""
+    i18n.set_language("en")
+    try:
+        with pytest.raises(ValidationError) as refused:
+            workspace.set_cell("202503", element.code, category, "1")
+    finally:
+        i18n.set_language("vi")
+    assert "is entered per year," in str(refused.value) and "năm" not in str(refused.value)
+
+
+# --- one spelling per word ----------------------------------------------------------------
+
+# New-style tone placement at the end of a syllable («hoà», «xoá», «huỷ»); the project
+# writes the traditional one («hòa», «xóa», «hủy»). After «q» the mark is on the last
+# vowel in both styles («quý», «quỹ»).
+NEW_STYLE = re.compile(r"(?<![qQ])(?:[oO][àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?!\w)")
+
+
+def new_style_words(text: str) -> list[str]:
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text)
+    return [re.search(r"\w*$", text[:m.end()]).group(0) for m in NEW_STYLE.finditer(text)]
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Huỷ", ["Huỷ"]), ("Đã xoá «{name}»", ["xoá"]), ("CỘNG HOÀ", ["HOÀ"]), ("khoá ký", ["khoá"]),
+    ("thuỷ lợi, thoả thuận", ["thuỷ", "thoả"]), ("khoẻ", ["khoẻ"]),
+    ("Hủy, xóa, hòa, khóa, thủy, thỏa, khỏe", []), ("quý, quỹ, Quý", []),
+    ("hoàn thành, khoảng, toán, huỳnh, khuya", []),
+])
+def test_new_style_placement_rule(text, found):
+    assert new_style_words(text) == found
+
+
+def _vietnamese_texts():
+    """Every Vietnamese text a user reads: msgids, the Vietnamese catalogs of click and Qt,
+    the README and docs, the JSON resources (not the official unit lists in units/,
+    which keep their sources' spelling)."""
+    for message in tool.extract():
+        for msgid in (message.id if isinstance(message.id, tuple) else (message.id,)):
+            if msgid:
+                yield "msgid " + str(message.locations[0][0]), msgid
+    for domain in ("argparse", "click", "qt"):
+        with open(tool.po_path("vi", domain), "rb") as f:
+            for message in read_po(f, locale="vi"):
+                for text in (message.string if isinstance(message.string, tuple) else (message.string,)):
+                    if text:
+                        yield "vi/{}.po".format(domain), text
+    paths = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")),
+             *(p for p in sorted((ROOT / "resources").rglob("*.json")) if "units" not in p.relative_to(ROOT).parts)]
+    for path in paths:
+        yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
+
+
+def test_one_spelling_per_word_traditional_tone_placement():
+    found = [(where, word) for where, text in _vietnamese_texts() for word in new_style_words(text)]
+    assert found == [], "write «hòa, xóa, hủy, khóa, thủy, thỏa» (traditional placement)"

@@ -57,7 +57,7 @@ def test_demo_choice_uses_a_separate_database(qapp, monkeypatch, windows, db_pat
 
     assert app_module.main(["--db", str(db_path)]) == 0
 
-    assert windows[0].windowTitle() == "qnapp – Thị trấn Tiên Yên (dữ liệu mẫu)"
+    assert windows[0].windowTitle() == "Thị trấn Tiên Yên (dữ liệu mẫu) — qnapp"
     with Workspace.open(data_dir() / "demo.sqlite") as demo:
         assert demo.officer == DEMO_OFFICER  # filled with the demo commune's figures
         assert demo.stored_values("2025S1")
@@ -82,7 +82,7 @@ def window(qtbot, workspace):
 
 
 def test_main_window_shows_unit_officer_and_switches_pages(qtbot, window):
-    assert window.windowTitle() == "qnapp – Thị trấn Tiên Yên"
+    assert window.windowTitle() == "Thị trấn Tiên Yên — qnapp"
     assert window.status_label.text() == "Cán bộ: Nguyễn Thị Lan · Đơn vị: Thị trấn Tiên Yên"
     assert window.stack.currentWidget() is window.home_page
     window.nav.setCurrentRow(window.ENTRY)

@@ -98,7 +98,7 @@ def test_wizard_from_start_to_a_ready_main_window(qapp, qtbot, monkeypatch, wind
     assert app_module.main([]) == 0  # the default database, under QNAPP_HOME
 
     [window] = windows
-    assert window.windowTitle() == "qnapp – Thị trấn Tiên Yên"
+    assert window.windowTitle() == "Thị trấn Tiên Yên — qnapp"
     assert window.status_label.text() == "Cán bộ: Nguyễn Thị Lan · Đơn vị: Thị trấn Tiên Yên"
     assert not window.windowIcon().isNull()
     assert not QApplication.windowIcon().isNull()
@@ -156,7 +156,7 @@ def test_demo_button_opens_the_demo_database_and_leaves_the_real_one_uninitialis
     assert app_module.main(["--db", str(db_path)]) == 0
 
     [window] = windows
-    assert window.windowTitle() == "qnapp – Thị trấn Tiên Yên (dữ liệu mẫu)"
+    assert window.windowTitle() == "Thị trấn Tiên Yên (dữ liệu mẫu) — qnapp"
     assert window.workspace.store.path == data_dir() / "demo.sqlite" != db_path
     with Workspace.open(data_dir() / "demo.sqlite") as demo:
         assert demo.officer == DEMO_OFFICER

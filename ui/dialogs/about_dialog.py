@@ -54,6 +54,7 @@ class AboutDialog(QDialog):
             self.values[caption] = label
             form.addRow(_("{caption}:").format(caption=caption), label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Đóng"))  # whatever Qt's catalog
         self.copy_button = buttons.addButton(_("&Chép thông tin"), QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.clicked.connect(
             lambda: QGuiApplication.clipboard().setText(

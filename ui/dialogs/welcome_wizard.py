@@ -79,7 +79,7 @@ class WelcomeWizard(QDialog):
         )
         self.back_button = QPushButton(_("< &Quay lại"))
         self.next_button = QPushButton(_("&Tiếp theo >"))
-        self.cancel_button = QPushButton(_("Huỷ"))
+        self.cancel_button = QPushButton(_("Hủy"))
         for button in (self.demo_button, self.back_button, self.cancel_button):
             button.setAutoDefault(False)
         self.next_button.setDefault(True)

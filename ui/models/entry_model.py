@@ -405,7 +405,7 @@ def _rows_of(grid: Grid) -> list[Row]:
 def _saved_text(element_row: ElementRow, category: str, value: float | None) -> str:
     part = _(CATEGORY_NAMES[category])
     if value is None:
-        return _("Đã xoá «{name}» ({part}).").format(name=element_row.element.name, part=part)
+        return _("Đã xóa «{name}» ({part}).").format(name=element_row.element.name, part=part)
     return _("Đã lưu «{name}» ({part}): {value}.").format(
         name=element_row.element.name, part=part, value=value_text(element_row.element, value)
     )
