@@ -88,13 +88,15 @@ def test_all_24_targets_have_a_tile_and_other_levels_say_so(qtbot, demo):
             assert tile.state == NOT_APPLICABLE and tile.chart is None and tile.model is None
             assert tile.badge.text() == "Không áp dụng ở cấp này"
     assert page.tiles["1.2"].targets_label.text() == "Mục tiêu 2025: ≥ 80% · Mục tiêu 2030: ≥ 90%"
-    assert len(page.visible_tiles()) == 24
-
-    page.level_only.setChecked(True)
+    # It opens on the commune's own indicators, not on «Không áp dụng» tiles.
+    assert page.level_only.isChecked()
     assert {t.indicator.code for t in page.visible_tiles()} == mine
     assert not page.objective_headers[2].isVisible()  # objective 2 is the province's only
+
     page.level_only.setChecked(False)
     assert len(page.visible_tiles()) == 24
+    page.level_only.setChecked(True)
+    assert {t.indicator.code for t in page.visible_tiles()} == mine
 
 
 def test_demo_commune_charts_hold_the_figures_and_targets(qtbot, demo):

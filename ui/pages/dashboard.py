@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 from qnapp.catalog import Indicator, Target
 from qnapp.i18n import N_, _
 from qnapp.reports.builder import target_cell, verdict
-from qnapp.reports.progress import ProgressRow, progress_periods, progress_table
+from qnapp.reports.progress import ProgressRow, latest_period_with_data, progress_periods, progress_table
 from qnapp.workspace import Workspace
 from ui.models.completeness_model import STATE_COLOURS
 from ui.models.import_model import StatusPalette
@@ -101,7 +101,8 @@ BAR_COLOURS = {"on_time": QColor("#43a047"), "late": QColor("#f9a825"), "correct
                "missing": QColor("#e57373")}
 
 CHART_HEIGHT = 190
-TILE_COLUMNS = 2
+TILE_COLUMNS = 2  # at most; one when the page is too narrow for two whole tiles
+TILE_SPACING = 8
 
 
 def _vi_locale() -> QLocale:
@@ -341,6 +342,8 @@ class IndicatorTile(QFrame):
         self.latest = with_value[-1] if with_value else None
         self.model.set_rows(rows)
         self._size_table()
+        if rows:  # the newest periods in view when the table scrolls (more than 8 rows)
+            self.table.scrollTo(self.model.index(len(rows) - 1, 0))
         if self.latest is None:
             self._show_state("no_data", verdict(None), _("Chưa có số liệu ở kỳ nào."))
         else:
@@ -457,6 +460,8 @@ class DashboardPage(QWidget):
         axis_caption = QLabel(_("&Trục thời gian:"))
         axis_caption.setBuddy(self.axis_combo)
         self.level_only = QCheckBox(_("&Chỉ hiện chỉ tiêu của cấp này"))
+        self.level_only.setChecked(True)  # opens on the unit's own indicators
+        self.latest_period = None  # the newest period with a figure (the core's choice)
         self.summary_label = QLabel()
         self.summary_label.setObjectName("dashboardSummary")
         self.summary_label.setWordWrap(True)
@@ -495,14 +500,13 @@ class DashboardPage(QWidget):
             self.objective_headers[objective.number] = header
             column.addWidget(header)
             grid = QGridLayout()
-            grid.setHorizontalSpacing(8)
-            grid.setVerticalSpacing(8)
-            for c in range(TILE_COLUMNS):
-                grid.setColumnStretch(c, 1)
+            grid.setHorizontalSpacing(TILE_SPACING)
+            grid.setVerticalSpacing(TILE_SPACING)
             self._grids[objective.number] = grid
             column.addLayout(grid)
             for indicator in indicators:
-                self.tiles[indicator.code] = IndicatorTile(indicator, indicator.code in applies)
+                # Parented now: a tile hidden before its first placement stays in the page.
+                self.tiles[indicator.code] = IndicatorTile(indicator, indicator.code in applies, content)
         column.addStretch(1)
 
         self.scroll = QScrollArea()
@@ -510,6 +514,7 @@ class DashboardPage(QWidget):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(content)
         self.scroll.verticalScrollBar().setSingleStep(24)
+        self._columns = TILE_COLUMNS
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -533,6 +538,7 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         """Read the figures again (after an entry or an import) and redraw every tile."""
+        self.latest_period = latest_period_with_data(self.workspace, self.period_type)
         by_code: dict[str, list[ProgressRow]] = {}
         rows = progress_table(self.workspace, period_type=self.period_type)
         for row in rows:
@@ -550,10 +556,27 @@ class DashboardPage(QWidget):
         return [t for t in self.tiles.values() if not t.isHidden()]
 
     # -- layout ----------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        columns = self.fitting_columns()
+        if columns != self._columns:
+            self._columns = columns
+            self._place_tiles()
+
+    def fitting_columns(self) -> int:
+        """Two tiles a row when two fit whole beside each other, else one (a 1024-pixel
+        screen): a tile is never cut at the right edge."""
+        tile = max((t.minimumSizeHint().width() for t in self.tiles.values() if t.applies), default=0)
+        margins = self.scroll.widget().layout().contentsMargins()
+        room = self.scroll.viewport().width() - margins.left() - margins.right()
+        room -= self.scroll.verticalScrollBar().sizeHint().width()  # it may yet appear
+        return max(1, min(TILE_COLUMNS, (room + TILE_SPACING) // (tile + TILE_SPACING)))
+
     def _place_tiles(self, *_args) -> None:
-        """Lay the tiles of each objective out in rows of ``TILE_COLUMNS``; with «Chỉ hiện
-        chỉ tiêu của cấp này», the tiles (and objectives) of other levels are left out."""
+        """Lay the tiles of each objective out in rows of ``fitting_columns()``; with «Chỉ
+        hiện chỉ tiêu của cấp này», the tiles (and objectives) of other levels are left out."""
         only_mine = self.level_only.isChecked()
+        columns = self._columns
         for number, grid in self._grids.items():
             tiles = [t for t in self.tiles.values() if t.indicator.objective == number]
             shown = [t for t in tiles if t.applies or not only_mine]
@@ -561,7 +584,9 @@ class DashboardPage(QWidget):
                 grid.removeWidget(tile)
                 tile.setVisible(tile in shown)
             for position, tile in enumerate(shown):
-                grid.addWidget(tile, position // TILE_COLUMNS, position % TILE_COLUMNS)
+                grid.addWidget(tile, position // columns, position % columns)
+            for c in range(TILE_COLUMNS):
+                grid.setColumnStretch(c, 1 if c < columns else 0)
             self.objective_headers[number].setVisible(bool(shown))
         self._show_summary()
 
@@ -570,7 +595,11 @@ class DashboardPage(QWidget):
         for tile in self.tiles.values():
             counts[tile.state] += 1
         applicable = len(self.tiles) - counts[NOT_APPLICABLE]
-        self.summary_label.setText(
+        if self.latest_period is None:
+            latest = _("Chưa có kỳ nào có số liệu.")
+        else:
+            latest = _("Kỳ gần nhất có số liệu: <b>{period}</b>.").format(period=self.latest_period.label)
+        self.summary_label.setText(latest + " " +
             _("{applicable} trong {total} chỉ tiêu áp dụng ở {level}: "
               "<span style='color:{ok}'><b>{met}</b> đạt</span> · "
               "<span style='color:{bad}'><b>{not_met}</b> chưa đạt</span> · "
