@@ -35,10 +35,11 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QLocale, QMargins, Qt
+from PySide6.QtCore import QEvent, QLocale, QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFrame,
@@ -103,6 +104,7 @@ BAR_COLOURS = {"on_time": QColor("#43a047"), "late": QColor("#f9a825"), "correct
 CHART_HEIGHT = 190
 TILE_COLUMNS = 2  # at most; one when the page is too narrow for two whole tiles
 TILE_SPACING = 8
+RECEIPTS_CHART_MIN = 360  # narrower, the receipts chart goes above its table
 
 
 def _vi_locale() -> QLocale:
@@ -515,6 +517,7 @@ class DashboardPage(QWidget):
         self.scroll.setWidget(content)
         self.scroll.verticalScrollBar().setSingleStep(24)
         self._columns = TILE_COLUMNS
+        self.scroll.viewport().installEventFilter(self)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -551,26 +554,40 @@ class DashboardPage(QWidget):
                               else progress_periods(self.workspace))
             self._refresh_receipts(report_periods)
         self._show_summary()
+        self._reflow()
 
     def visible_tiles(self) -> list[IndicatorTile]:
         return [t for t in self.tiles.values() if not t.isHidden()]
 
     # -- layout ----------------------------------------------------------------------------------
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        columns = self.fitting_columns()
-        if columns != self._columns:
-            self._columns = columns
-            self._place_tiles()
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._reflow()  # the viewport's own size: the page's is known before it is laid out
+        return super().eventFilter(watched, event)
+
+    def _room(self) -> int:
+        """The width the tiles have inside the scroll area."""
+        margins = self.scroll.widget().layout().contentsMargins()
+        room = self.scroll.viewport().width() - margins.left() - margins.right()
+        return room - self.scroll.verticalScrollBar().sizeHint().width()  # it may yet appear
 
     def fitting_columns(self) -> int:
         """Two tiles a row when two fit whole beside each other, else one (a 1024-pixel
         screen): a tile is never cut at the right edge."""
         tile = max((t.minimumSizeHint().width() for t in self.tiles.values() if t.applies), default=0)
-        margins = self.scroll.widget().layout().contentsMargins()
-        room = self.scroll.viewport().width() - margins.left() - margins.right()
-        room -= self.scroll.verticalScrollBar().sizeHint().width()  # it may yet appear
-        return max(1, min(TILE_COLUMNS, (room + TILE_SPACING) // (tile + TILE_SPACING)))
+        return max(1, min(TILE_COLUMNS, (self._room() + TILE_SPACING) // (tile + TILE_SPACING)))
+
+    def _reflow(self) -> None:
+        """Columns of tiles, and the receipts chart beside or above its table, for the
+        width there is (tables change width with their figures, so after a refresh too)."""
+        columns = self.fitting_columns()
+        if columns != self._columns:
+            self._columns = columns
+            self._place_tiles()
+        if self.receipts_table is not None:
+            side = self.receipts_table.minimumWidth() + RECEIPTS_CHART_MIN + 4 * TILE_SPACING <= self._room()
+            self._receipts_layout.setDirection(
+                QBoxLayout.Direction.LeftToRight if side else QBoxLayout.Direction.TopToBottom)
 
     def _place_tiles(self, *_args) -> None:
         """Lay the tiles of each objective out in rows of ``fitting_columns()``; with «Chỉ
@@ -629,9 +646,9 @@ class DashboardPage(QWidget):
         right.addWidget(note)
         right.addStretch(1)
         self._receipts_note = note
-        layout = QHBoxLayout(box)
-        layout.addWidget(self.receipts_view, 1)
-        layout.addLayout(right)
+        self._receipts_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, box)
+        self._receipts_layout.addWidget(self.receipts_view, 1)
+        self._receipts_layout.addLayout(right)
         return box
 
     def _refresh_receipts(self, periods: list) -> None:
