@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRect, Qt
+from PySide6.QtCore import QByteArray, QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -120,8 +120,16 @@ class MainWindow(QMainWindow):
         """``show()``, maximised when ``fit_to_screen`` said so."""
         if self.maximise_on_show:
             self.showMaximized()
-        else:
-            self.show()
+            return
+        self.show()
+        QTimer.singleShot(0, self._keep_frame_inside)
+
+    def _keep_frame_inside(self) -> None:
+        """Qt shrinks a remembered geometry bigger than the screen, but its frame (title
+        bar) may still stick out, known only once shown: then maximise."""
+        if not self.isMaximized() and not self.available_geometry().contains(self.frameGeometry()):
+            self.maximise_on_show = True
+            self.showMaximized()
 
     def save_geometry(self) -> None:
         store = settings.app_settings()
