@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(
             _("Cán bộ: {officer} · Đơn vị: {unit}").format(officer=workspace.officer, unit=unit.full_name)
         )
+        self.status_label.setContentsMargins(0, 0, 8, 0)  # not flush with a maximised window's edge
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_menu()
 
