@@ -8,8 +8,8 @@ Screens (the available area is the whole Xvfb screen: it has no taskbar):
 
 * ``1024x768`` — the smallest office screen;
 * ``1366x728`` — a 1366×768 laptop less a 40-pixel taskbar;
-* ``1366x768@125`` — the same laptop at 125 % scaling (``QT_SCALE_FACTOR=1.25``: about
-  1093×614 logical pixels).
+* ``1366x728@125`` — the same laptop and taskbar at 125 % scaling (``QT_SCALE_FACTOR=1.25``:
+  about 1093×582 logical pixels).
 
 Each run starts the real app (``ui.app.main``) on a copy of the database with a fresh
 ``QNAPP_HOME`` (no remembered geometry), shows one page and exits 0 only when the
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 SCREENS = {  # name -> (Xvfb screen, QT_SCALE_FACTOR)
     "1024x768": ("1024x768x24", None),
     "1366x728": ("1366x728x24", None),
-    "1366x768@125": ("1366x768x24", "1.25"),
+    "1366x728@125": ("1366x728x24", "1.25"),
 }
 PAGES = ("HOME", "ENTRY", "ACTIVITIES", "SEND", "RECEIVE", "DASHBOARD")
 KEPT = {("commune", "HOME"), ("district", "RECEIVE")}
