@@ -24,7 +24,8 @@ from tests.core.bundles.forge import Signer
 from tests.core.bundles.parties import make_bundle, open_unit, trust_signer
 from ui.main_window import MainWindow
 from ui.models.progress_model import FIG_MET, FIG_PERIOD, FIG_VALUE, VALUE_ROLE
-from ui.pages.dashboard import NOT_APPLICABLE, VALUE_COLOUR, DashboardPage
+from ui.pages.dashboard import NOT_APPLICABLE, DashboardPage
+from ui.pages.dashboard_tiles import VALUE_COLOUR
 
 TIEN_YEN, HA_LAU, DAI_DUC = "2021:06862", "2021:06865", "2021:06868"
 DISTRICT = "2021:199"  # Huyện Tiên Yên: 11 communes
