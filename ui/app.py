@@ -38,6 +38,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--selftest", action="store_true",
                         help=_("tự kiểm tra bản cài đặt trên dữ liệu tạm rồi thoát (mã 0: đạt, 1: lỗi)"))
     parser.add_argument("--first-paint-exit", action="store_true", help=argparse.SUPPRESS)  # bench/
+    parser.add_argument("--screenshot", type=Path, metavar="FILE", help=argparse.SUPPRESS)  # CI, docs/
     return parser.parse_args(argv)
 
 
@@ -137,7 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         from ui.first_paint import exit_after_first_paint
 
         watcher = exit_after_first_paint(app, window)  # noqa: F841 - kept alive until exec ends
-    window.show()
+    elif args.screenshot:  # CI: the window, under a real X server, fits the screen
+        from ui.screenshot import exit_after_screenshot
+
+        watcher = exit_after_screenshot(app, window, args.screenshot)  # noqa: F841
+    window.show_on_screen()
     try:
         return app.exec()
     finally:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +21,10 @@ from qnapp.workspace import Workspace
 from ui import ops, settings
 from ui.dialog_service import DialogService
 from ui.pages.home import HomePage
+from ui.widgets.page_stack import PageStack, scrolling
 from ui.widgets.period_picker import PeriodPicker
+
+NAV_ITEM_PADDING = (8, 6)  # vertical, horizontal: room around each page name
 
 
 class NavList(QListWidget):
@@ -42,7 +44,7 @@ class MainWindow(QMainWindow):
         title = _("{unit} (dữ liệu mẫu) — qnapp") if demo else _("{unit} — qnapp")
         self.setWindowTitle(title.format(unit=unit.full_name))
         self.setWindowIcon(QIcon(str(resource_path("icons", "qnapp.png"))))
-        self.resize(1180, 760)
+        self.maximise_on_show = False  # set by fit_to_screen when nothing remembered fits
 
         self.period_picker = PeriodPicker(workspace)
         period_id = self.period_picker.period_id
@@ -64,9 +66,9 @@ class MainWindow(QMainWindow):
         self.nav = NavList()
         self.nav.setAccessibleName(_("Chuyển trang"))
         self.nav.addItems(self.page_titles)
-        self.nav.setFixedWidth(160)
-        self.nav.setStyleSheet("QListWidget::item { padding: 8px 6px; }")
-        self.stack = QStackedWidget()
+        self.nav.setStyleSheet("QListWidget::item {{ padding: {}px {}px; }}".format(*NAV_ITEM_PADDING))
+        self.nav.setFixedWidth(self._nav_width())
+        self.stack = PageStack()
         self.stack.addWidget(self.home_page)
         for _index in self.page_titles[1:]:
             self.stack.addWidget(QWidget())
@@ -76,7 +78,8 @@ class MainWindow(QMainWindow):
         if self.demo_banner is not None:
             right.addWidget(self.demo_banner)
         right.addWidget(self.period_picker)
-        right.addWidget(self.stack, 1)
+        self.page_scroll = scrolling(self.stack)  # a page wider or taller than the screen scrolls
+        right.addWidget(self.page_scroll, 1)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
@@ -86,6 +89,7 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(
             _("Cán bộ: {officer} · Đơn vị: {unit}").format(officer=workspace.officer, unit=unit.full_name)
         )
+        self.status_label.setContentsMargins(0, 0, 8, 0)  # not flush with a maximised window's edge
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_menu()
 
@@ -95,7 +99,14 @@ class MainWindow(QMainWindow):
         self.period_picker.periodChosen.connect(self._period_chosen)
         self.period_picker.textTyped.connect(self._typed_in_picker)
         self.nav.setCurrentRow(self.HOME)
-        self.restore_geometry()
+        self.fit_to_screen()
+
+    def _nav_width(self) -> int:
+        """As wide as the longest page name in the current language, from the font."""
+        metrics = self.nav.fontMetrics()
+        text = max(metrics.horizontalAdvance(title) for title in self.page_titles)
+        items = max(text + 2 * NAV_ITEM_PADDING[1], self.nav.sizeHintForColumn(0))
+        return items + 2 * self.nav.frameWidth() + metrics.averageCharWidth() * 2
 
     @staticmethod
     def _demo_banner() -> QLabel:
@@ -112,6 +123,35 @@ class MainWindow(QMainWindow):
         """The size and place the window had when last closed on this PC."""
         geometry = settings.app_settings().value(settings.GEOMETRY_KEY)
         return isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)
+
+    def available_geometry(self) -> QRect:
+        """The room the screen under the window leaves (taskbar excluded)."""
+        screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+        return (screen or QGuiApplication.primaryScreen()).availableGeometry()
+
+    def fit_to_screen(self) -> None:
+        """The remembered size and place when they fit this screen; else the whole
+        available area, maximised (a window remembered from a bigger screen never wins)."""
+        if self.restore_geometry() and self.available_geometry().contains(self.geometry()):
+            return
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMaximized)
+        self.setGeometry(self.available_geometry())
+        self.maximise_on_show = True
+
+    def show_on_screen(self) -> None:
+        """``show()``, maximised when ``fit_to_screen`` said so."""
+        if self.maximise_on_show:
+            self.showMaximized()
+            return
+        self.show()
+        QTimer.singleShot(0, self._keep_frame_inside)
+
+    def _keep_frame_inside(self) -> None:
+        """Qt shrinks a remembered geometry bigger than the screen, but its frame (title
+        bar) may still stick out, known only once shown: then maximise."""
+        if not self.isMaximized() and not self.available_geometry().contains(self.frameGeometry()):
+            self.maximise_on_show = True
+            self.showMaximized()
 
     def save_geometry(self) -> None:
         store = settings.app_settings()

@@ -17,7 +17,7 @@ from qnapp.catalog import Indicator, Target
 from qnapp.periods import Period, make_period, parse_period, period_for
 from qnapp.text import VN_TZ
 
-__all__ = ["ProgressRow", "progress_periods", "progress_table"]
+__all__ = ["ProgressRow", "latest_period_with_data", "progress_periods", "progress_table"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,14 @@ def progress_periods(workspace, up_to: str | None = None, period_type: str | Non
     ``up_to`` (default: the current report year); ``period_type`` "year" or "half" lists
     the years or the half-years (S1, S2) with figures instead."""
     return list(_results(workspace, up_to, period_type))
+
+
+def latest_period_with_data(workspace, period_type: str | None = None) -> Period | None:
+    """The newest period of ``progress_periods`` (report periods, or years / half-years
+    for ``period_type``) holding a figure; None when the unit has none yet. The dashboard
+    opens on it."""
+    periods = progress_periods(workspace, period_type=period_type)
+    return periods[-1] if periods else None
 
 
 def progress_table(workspace, *, up_to: str | None = None, period_type: str | None = None) -> list[ProgressRow]:

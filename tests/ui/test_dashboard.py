@@ -24,7 +24,8 @@ from tests.core.bundles.forge import Signer
 from tests.core.bundles.parties import make_bundle, open_unit, trust_signer
 from ui.main_window import MainWindow
 from ui.models.progress_model import FIG_MET, FIG_PERIOD, FIG_VALUE, VALUE_ROLE
-from ui.pages.dashboard import NOT_APPLICABLE, VALUE_COLOUR, DashboardPage
+from ui.pages.dashboard import NOT_APPLICABLE, DashboardPage
+from ui.pages.dashboard_tiles import VALUE_COLOUR
 
 TIEN_YEN, HA_LAU, DAI_DUC = "2021:06862", "2021:06865", "2021:06868"
 DISTRICT = "2021:199"  # Huyện Tiên Yên: 11 communes
@@ -88,13 +89,15 @@ def test_all_24_targets_have_a_tile_and_other_levels_say_so(qtbot, demo):
             assert tile.state == NOT_APPLICABLE and tile.chart is None and tile.model is None
             assert tile.badge.text() == "Không áp dụng ở cấp này"
     assert page.tiles["1.2"].targets_label.text() == "Mục tiêu 2025: ≥ 80% · Mục tiêu 2030: ≥ 90%"
-    assert len(page.visible_tiles()) == 24
-
-    page.level_only.setChecked(True)
+    # It opens on the commune's own indicators, not on «Không áp dụng» tiles.
+    assert page.level_only.isChecked()
     assert {t.indicator.code for t in page.visible_tiles()} == mine
     assert not page.objective_headers[2].isVisible()  # objective 2 is the province's only
+
     page.level_only.setChecked(False)
     assert len(page.visible_tiles()) == 24
+    page.level_only.setChecked(True)
+    assert {t.indicator.code for t in page.visible_tiles()} == mine
 
 
 def test_demo_commune_charts_hold_the_figures_and_targets(qtbot, demo):

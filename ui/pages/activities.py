@@ -142,15 +142,14 @@ class ActivitiesPage(QWidget):
             self.objective_combo,
             type_label,
             self.type_combo,
-            self.date_check,
-            self.date_from_edit,
-            self.date_to_label,
-            self.date_to_edit,
         ):
             filters.addWidget(widget)
         filters.addStretch(1)
         search_row.addWidget(search_label)
         search_row.addWidget(self.search_edit, 1)
+        # The dates share the search row: one row of every filter would not fit 1024 pixels.
+        for widget in (self.date_check, self.date_from_edit, self.date_to_label, self.date_to_edit):
+            search_row.addWidget(widget)
         search_row.addWidget(self.clear_filters_button)
 
         self.table = ActivityTableView(self)

@@ -125,6 +125,19 @@ def _table(parent: QWidget, model, name: str) -> QTableView:
     return view
 
 
+def fit_name_column(table: QTableView, column: int = 0, most_chars: int = 40) -> None:
+    """Unit names whole (Vietnamese names are long; at most ``most_chars`` wide, the user
+    can widen it); the other columns share the rest of the width."""
+    header = table.horizontalHeader()
+    metrics = table.fontMetrics()
+    wanted = max(table.sizeHintForColumn(column), header.sectionSizeHint(column)) + metrics.averageCharWidth()
+    header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+    header.resizeSection(column, min(wanted, most_chars * metrics.averageCharWidth()))
+    for other in range(table.model().columnCount()):
+        if other != column:
+            header.setSectionResizeMode(other, QHeaderView.ResizeMode.Stretch)
+
+
 class ReceivePage(QWidget):
     """Receive, check and consolidate the children's reports."""
 
@@ -399,8 +412,7 @@ class ReceivePage(QWidget):
         units, cells = found
         self._children_count = len(units)
         self.board_model.set_board(units, periods, cells)
-        header = self.board_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        fit_name_column(self.board_table)
         self._update_summary()
 
     def _update_summary(self) -> None:

@@ -10,7 +10,7 @@ into the grid.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from qnapp.i18n import N_, _
@@ -62,6 +62,17 @@ class ChoiceCombo(QComboBox):
 
     def wheelEvent(self, event) -> None:
         event.ignore()
+class _WrappingLabel(QLabel):
+    """One line when there is room; wrapped when the window is narrow, so the picker's row
+    never forces the window wider (a plain wrapped label would wrap even with room)."""
+
+    def __init__(self):
+        super().__init__()
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        one_line = self.fontMetrics().horizontalAdvance(self.text()) + 2 * self.margin() + 2
+        return QSize(max(super().sizeHint().width(), one_line), self.fontMetrics().height())
 
 
 class PeriodPicker(QWidget):
@@ -78,8 +89,8 @@ class PeriodPicker(QWidget):
         self.period_combo = ChoiceCombo()
         self.period_combo.setAccessibleName(_("Kỳ báo cáo"))
         self.period_combo.setMinimumContentsLength(22)
-        self.window_label = QLabel()
-        self.due_label = QLabel()
+        self.window_label = _WrappingLabel()
+        self.due_label = _WrappingLabel()
         self.due_label.setObjectName("dueLabel")
 
         caption = QLabel(_("&Kỳ báo cáo:"))
