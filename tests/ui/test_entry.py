@@ -310,3 +310,17 @@ def test_boolean_element_is_chosen_as_co_or_khong(qtbot, db_path):
         window.close()
     finally:
         workspace.close(backup_on_close=False)
+
+
+def test_on_a_1024_pixel_screen_names_keep_room_and_every_column_shows(qtbot, workspace):
+    from ui.widgets.entry_table import NAME_MIN_CHARS
+
+    window = open_entry(qtbot, workspace)
+    window.showNormal()
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    table = window.entry_page.table
+    qtbot.waitUntil(lambda: table.columnWidth(Col.NAME) >= NAME_MIN_CHARS * table.fontMetrics().averageCharWidth())
+    # Every column fits the grid's width: no sideways scrolling at 1024.
+    qtbot.waitUntil(lambda: sum(table.columnWidth(c) for c in range(table.model().columnCount()))
+                    <= table.viewport().width() and not table.horizontalScrollBar().isVisible())

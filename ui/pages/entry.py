@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from qnapp.text import format_timestamp, in_sentence
 from qnapp.workspace import PeriodLock, Workspace
 from ui.dialog_service import DialogService
 from ui.dialogs.reason_dialog import ask_reopen_reason, reopen_for_correction
-from ui.models.entry_model import COLUMN_TITLES, INDICATOR_NAME_SPAN, Col, EntryModel, RowKind
+from ui.models.entry_model import COLUMN_TITLES, INDICATOR_NAME_SPAN, EntryModel, RowKind
 from ui.widgets.entry_table import EntryTable
 from ui.widgets.padlock import padlock_pixmap
 
@@ -99,14 +98,6 @@ class EntryPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
 
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(Col.NAME, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMN_TITLES)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        widths = {Col.MALE: 80, Col.FEMALE: 80, Col.TOTAL: 90, Col.UNIT: 100, Col.RESULT: 90,
-                  Col.TARGET_2025: 105, Col.TARGET_2030: 105, Col.MET: 120}
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
 
         self.model.modelReset.connect(self._after_reset)
         self.model.cellRejected.connect(self._show_rejected)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
+    QHeaderView,
     QLineEdit,
     QStyledItemDelegate,
     QTableView,
@@ -21,10 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from qnapp.i18n import _
-from ui.models.entry_model import CATEGORY_OF_COLUMN, EntryModel
+from ui.models.entry_model import CATEGORY_OF_COLUMN, Col, EntryModel
 from ui.widgets.typing import typed_text
 
 Move = QAbstractItemView.CursorAction
+VALUE_COLUMN_CHARS = {Col.MALE: 7, Col.FEMALE: 7, Col.TOTAL: 7, Col.UNIT: 8, Col.RESULT: 8,
+                      Col.TARGET_2025: 9, Col.TARGET_2030: 9, Col.MET: 10}
+NAME_MIN_CHARS = 30
+CELL_PADDING = 12
 CELL_COLUMNS = tuple(CATEGORY_OF_COLUMN)  # Nam, Nữ, Tổng
 
 # Keys that, inside an editor, store the value and move on.
@@ -99,7 +104,12 @@ class EntryTable(QTableView):
         # Row heights follow the wrapped names, measured when rows or widths change; not
         # ResizeToContents, which measures every row again on each stored figure.
         self._fit_rows = QTimer(self, singleShot=True, interval=0, timeout=self.resizeRowsToContents)
-        self.horizontalHeader().sectionResized.connect(lambda *_args: self._fit_rows.start())
+        header = self.horizontalHeader()
+        header.sectionResized.connect(lambda *_args: self._fit_rows.start())
+        # Narrow value columns with wrapped titles («Mục tiêu / 2025»), so the names keep
+        # room on a 1024-pixel screen; below that the grid scrolls sideways.
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
 
     def model(self) -> EntryModel:
         return super().model()
@@ -108,9 +118,21 @@ class EntryTable(QTableView):
         super().setModel(model)
         model.modelReset.connect(self._fit_rows.start)
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        self._fit_rows.start()
+    def viewportEvent(self, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:  # the window, or a scroll bar came or went
+            self.fit_columns()
+            self._fit_rows.start()
+        return super().viewportEvent(event)
+
+    def fit_columns(self) -> None:
+        """Value columns as wide as their figures; the names take the rest, never less than
+        NAME_MIN_CHARS characters."""
+        char = self.fontMetrics().averageCharWidth()
+        for column, chars in VALUE_COLUMN_CHARS.items():
+            self.setColumnWidth(column, chars * char + CELL_PADDING)
+        values = sum(self.columnWidth(column) for column in VALUE_COLUMN_CHARS)
+        self.setColumnWidth(Col.NAME, max(self.viewport().width() - values, NAME_MIN_CHARS * char))
+        self.horizontalHeader().setFixedHeight(2 * self.fontMetrics().lineSpacing() + CELL_PADDING // 2)
 
     # -- where the cursor may go ----------------------------------------------------------
     def editable_cells(self) -> list[tuple[int, int]]:
