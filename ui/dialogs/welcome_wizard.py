@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -38,6 +39,9 @@ ERROR_STYLE = "color: #a00000;"
 STRENGTH_COLOURS = ("#b00020", "#c62828", "#ef6c00", "#2e7d32", "#1b5e20")
 
 
+TITLE_BAR_ALLOWANCE = 40  # the frame is known only once shown
+
+
 class WelcomeWizard(QDialog):
     """``exec()`` gives ``Accepted`` once the workspace is set up and its key made,
     ``Rejected`` on cancel, ``DEMO`` when the officer wants to try the demo data."""
@@ -51,7 +55,10 @@ class WelcomeWizard(QDialog):
         self.result_info: SetupResult | None = None
         self.busy = False
         self.setWindowTitle(_("Chào mừng đến với qnapp"))
-        self.setMinimumSize(680, 560)
+        # 680×560 when the screen has room; never taller than a 125 % laptop screen less
+        # its taskbar and this window's title bar.
+        available = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        self.resize(min(680, available.width()), min(560, available.height() - TITLE_BAR_ALLOWANCE))
 
         self.step_label = QLabel()
         self.step_label.setObjectName("stepTitle")
