@@ -17,12 +17,12 @@ import os
 import re
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from filelock import FileLock
-
 from qnapp.errors import DatabaseError
+from qnapp.file_lock import FileLock
 from qnapp.i18n import _
 from qnapp.paths import backup_dir_for
 from qnapp.text import VN_TZ
@@ -228,6 +228,35 @@ def backup_if_due(
         if latest <= now and now - latest < max_age:
             return None
     return make_backup(store, directory, keep, now=now)
+
+
+@dataclass(frozen=True)
+class StartupReport:
+    """What :func:`startup_checks` found: the newest rotating backup (None: there is
+    none), whether it was made just now, and why a due backup failed (None: it did not)."""
+
+    latest: Path | None
+    made: bool = False
+    backup_error: DatabaseError | None = None
+
+
+def startup_checks(store: Store, *, backup_due: bool = True, now: datetime | None = None) -> StartupReport:
+    """The checks ``Workspace.open`` makes unless told to defer them: ``quick_check``
+    (raises :class:`DatabaseError` on a damaged page, and then no backup is made), then
+    the daily backup when ``backup_due``. Safe on a worker thread: the store serialises
+    its connection."""
+    store.quick_check()
+    made: Path | None = None
+    error: DatabaseError | None = None
+    if backup_due:
+        try:
+            made = backup_if_due(store, now)
+        except DatabaseError as err:  # the check passed; a full disk must not hide that
+            error = err
+    if made is not None:
+        return StartupReport(made, made=True)
+    rotating = [p for p in list_backups(backup_folder(store)) if backup_kind(p) == ""]
+    return StartupReport(rotating[0] if rotating else None, backup_error=error)
 
 
 # --- restore -----------------------------------------------------------------------------

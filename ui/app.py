@@ -12,14 +12,15 @@ from PySide6.QtCore import QLocale, QThreadPool
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from qnapp import APP_NAME, __version__
+from qnapp import APP_NAME, __version__, logs
 from qnapp.errors import DatabaseError, DatabaseLockedError, NewerDatabaseError, QnappError
 from qnapp.i18n import _, route_argparse, set_language
 from qnapp.paths import default_db_path, demo_db_path
 from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
-from ui import qt_translator, settings
+from ui import crash, qt_translator, settings
 from ui.main_window import MainWindow
+from ui.startup_checks import StartupChecks
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,10 @@ def _show_error(parent: QWidget | None, text: str) -> None:
 
 
 def open_workspace(path: Path, *, demo: bool) -> Workspace | None:
-    """Open (and for the demo, fill) the workspace; show what went wrong and give None."""
+    """Open (and for the demo, fill) the workspace; show what went wrong and give None.
+    Its page check and daily backup wait for the window's first paint (StartupChecks)."""
     try:
-        workspace = Workspace.open(path)
+        workspace = Workspace.open(path, deferred_checks=True)
     except DatabaseError as err:
         _show_error(None, open_error_text(err))
         return None
@@ -103,11 +105,15 @@ def build_main_window(workspace: Workspace, *, demo: bool = False) -> MainWindow
 
 
 def main(argv: list[str] | None = None) -> int:
+    logs.configure()  # first, so everything after it can be read in the log file
+    crash.route_qt_messages()  # before the QApplication: it reports a missing platform plugin
     set_language(settings.language())  # before any text is made (the choice applies on start)
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.selftest and not QApplication.instance():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # draws without a display
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    crash.install()  # uncaught exceptions: the log and a dialog, also in the windowed build
+    log.info("qnapp %s starting", __version__)
     configure_application(app)
     if args.selftest:
         from ui.selftest import run  # keep it off the normal start-up
@@ -133,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
 
     window = build_main_window(workspace, demo=demo)
+    checks = StartupChecks(workspace, window, window.dialogs)  # runs after the first paint
     if args.first_paint_exit:  # bench/frozen.py: time start-up to the first paint
         from ui.first_paint import exit_after_first_paint
 
@@ -143,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         QThreadPool.globalInstance().waitForDone()  # a backup may still be running
         try:
-            workspace.close()  # makes the rotating backup
+            # The rotating backup, unless the check found damaged pages: a broken copy must
+            # not rotate a good backup away.
+            workspace.close(backup_on_close=not checks.damaged)
         except QnappError as err:
             log.error("closing the workspace failed: %s", err)
             _show_error(None, _("Đóng cơ sở dữ liệu chưa trọn vẹn: {error}").format(error=err))
