@@ -46,12 +46,17 @@ def app_icon() -> QIcon:
     return QIcon(str(resource_path(*ICON_FILE)))
 
 
-def configure_application(app: QApplication) -> None:
+STYLE = "Fusion"
+
+
+def configure_application(app: QApplication, *, style: bool = True) -> None:
+    """``style=False`` when the application was made with ``-style Fusion`` already."""
     app.setApplicationName(APP_NAME)
     app.setWindowIcon(app_icon())
     app.setApplicationDisplayName("qnapp")
     app.setApplicationVersion(__version__)
-    app.setStyle("Fusion")
+    if style:
+        app.setStyle(STYLE)
     qt_translator.install(app)  # Qt's own buttons, menus and file dialog in the interface language
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     families = set(QFontDatabase.families())
@@ -111,10 +116,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.selftest and not QApplication.instance():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # draws without a display
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    styled = app is None  # a new one gets its style as an argument: setStyle() later makes
+    if styled:            # Python wrap a QStyle, ~4 ms before the first paint
+        app = QApplication(sys.argv[:1] + ["-style", STYLE])
     crash.install()  # uncaught exceptions: the log and a dialog, also in the windowed build
     log.info("qnapp %s starting", __version__)
-    configure_application(app)
+    configure_application(app, style=not styled)
     if args.selftest:
         from ui.selftest import run  # keep it off the normal start-up
 
