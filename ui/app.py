@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -19,6 +20,7 @@ from qnapp.paths import default_db_path, demo_db_path
 from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
 from ui import crash, qt_translator, settings
+from ui.first_paint import after_first_paint, exit_after_first_paint
 from ui.main_window import MainWindow
 from ui.startup_checks import StartupChecks
 
@@ -110,6 +112,13 @@ def build_main_window(workspace: Workspace, *, demo: bool = False) -> MainWindow
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()  # main.py turns the cycle collector off for the start-up
+
+
+def _main(argv: list[str] | None) -> int:
     logs.configure()  # first, so everything after it can be read in the log file
     crash.route_qt_messages()  # before the QApplication: it reports a missing platform plugin
     set_language(settings.language())  # before any text is made (the choice applies on start)
@@ -135,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     if not workspace.is_initialised:
         from ui.dialogs.welcome_wizard import WelcomeWizard  # first run only: keep it off start-up
 
+        gc.enable()  # the officer may spend minutes in the wizard
         result = WelcomeWizard(workspace).exec()
         if result == WelcomeWizard.DEMO:
             workspace.close(backup_on_close=False)
@@ -148,9 +158,8 @@ def main(argv: list[str] | None = None) -> int:
 
     window = build_main_window(workspace, demo=demo)
     checks = StartupChecks(workspace, window, window.dialogs)  # runs after the first paint
-    if args.first_paint_exit:  # bench/frozen.py: time start-up to the first paint
-        from ui.first_paint import exit_after_first_paint
-
+    after_first_paint(window, lambda _painted: gc.enable())
+    if args.first_paint_exit:  # bench/: time start-up to the first paint
         watcher = exit_after_first_paint(app, window)  # noqa: F841 - kept alive until exec ends
     window.show()
     try:
