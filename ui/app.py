@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     logs.configure()  # first, so everything after it can be read in the log file
-    crash.route_qt_messages()  # before the QApplication: it reports a missing platform plugin
+    crash.install()  # logged from here on; before the QApplication, which reports a missing plugin
     set_language(settings.language())  # before any text is made (the choice applies on start)
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.selftest and not QApplication.instance():
@@ -129,7 +129,7 @@ def _main(argv: list[str] | None) -> int:
     styled = app is None  # a new one gets its style as an argument: setStyle() later makes
     if styled:            # Python wrap a QStyle, ~4 ms before the first paint
         app = QApplication(sys.argv[:1] + ["-style", STYLE])
-    crash.install()  # uncaught exceptions: the log and a dialog, also in the windowed build
+    crash.install()  # now also shown: uncaught exceptions get a dialog, in the windowed build too
     log.info("qnapp %s starting", __version__)
     configure_application(app, style=not styled)
     if args.selftest:

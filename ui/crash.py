@@ -2,9 +2,9 @@
 log file with its traceback and to a Vietnamese dialog that says what failed, where the
 log is, and copies the details («Sao chép chi tiết») for whoever helps the officer.
 
-``route_qt_messages()`` (before the QApplication: a missing platform plugin is reported
-while it is made) sends Qt's own messages to the same log; ``install()`` (after it) sets
-``sys.excepthook`` and ``threading.excepthook``. Nothing here writes to stdout or stderr:
+``install()`` sets ``sys.excepthook`` and ``threading.excepthook`` and sends Qt's own
+messages to the same log; called before the QApplication (a missing platform plugin is
+reported while it is made) it logs only, called again after it the dialog shows too. Nothing here writes to stdout or stderr:
 a windowed frozen build has neither (``sys.stderr`` is None).
 """
 
@@ -203,19 +203,24 @@ def route_qt_messages() -> None:
 
 
 def install() -> None:
-    """Show uncaught exceptions of any thread in the dialog; call after the QApplication exists."""
+    """From now on Qt's messages and uncaught exceptions of any thread go to the log. Call
+    it first thing, then again once the QApplication exists: from then on they are shown
+    in the dialog too."""
     route_qt_messages()
-    if _State.reporter is None:
-        _State.reporter = _Reporter()
+    if _State.hooks is None:
         _State.hooks = (sys.excepthook, threading.excepthook)
         sys.excepthook = _excepthook
         threading.excepthook = _thread_excepthook
+    if _State.reporter is None and QApplication.instance() is not None:
+        _State.reporter = _Reporter()
 
 
 def uninstall() -> None:
     """Back to the hooks found (tests: the next test starts clean)."""
-    if _State.reporter is not None:
+    if _State.hooks is not None:
         sys.excepthook, threading.excepthook = _State.hooks
+        _State.hooks = None
+    if _State.reporter is not None:
         reporter, _State.reporter = _State.reporter, None
         if reporter.dialog is not None:
             reporter.dialog.close()
