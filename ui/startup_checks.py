@@ -41,6 +41,8 @@ class StartupChecks:
         after_first_paint(window, lambda _painted: self.start())
 
     def start(self) -> None:
+        if self.workspace.store.closed:  # the window outlived its workspace (quitting)
+            return
         store, due = self.workspace.store, self.workspace.is_initialised  # read on the GUI thread
         self.window.statusBar().showMessage(_("Đang kiểm tra cơ sở dữ liệu…"))
         log.info("start-up checks: running")

@@ -15,6 +15,7 @@ from tests.conftest import COMMUNE_CODE, COMMUNE_TREE, OFFICER
 from tests.core.test_startup_checks import make_damaged
 from ui.app import build_main_window
 from ui.dialog_service import RecordingDialogService
+from ui.first_paint import after_first_paint
 from ui.startup_checks import StartupChecks
 
 CHECKED_AND_SAVED = re.compile(
@@ -100,3 +101,15 @@ def test_main_runs_the_checks_after_showing_the_window(qtbot, monkeypatch, windo
     assert seen["visible"] and CHECKED_AND_SAVED.match(seen["message"])
     # The daily backup after the paint, and the one made on closing.
     assert len(backup.list_backups(backup_dir_for(db_path))) == 2
+
+
+def test_a_window_painted_after_its_workspace_closed_checks_nothing(qtbot, db_path):
+    ws, window, checks = open_window(qtbot, initialised_db(db_path))
+    ws.close(backup_on_close=False)
+    painted = []
+    after_first_paint(window, painted.append)
+    window.show()
+    qtbot.waitUntil(lambda: bool(painted))
+    qtbot.wait(200)  # the checks' own turn after the paint, and a worker if one started
+    assert not checks.done and window.dialogs.calls == []
+    assert window.statusBar().currentMessage() == ""
