@@ -178,12 +178,25 @@ def _report(exc_type, exc, tb, thread: threading.Thread | None = None) -> None:
 
 def _excepthook(exc_type, exc, tb) -> None:
     _report(exc_type, exc, tb)
+    _chain(0, sys.__excepthook__, exc_type, exc, tb)
 
 
 def _thread_excepthook(args) -> None:
     if args.exc_type is SystemExit:  # as threading's own hook: a thread's normal way out
         return
     _report(args.exc_type, args.exc_value, args.exc_traceback, args.thread)
+    _chain(1, threading.__excepthook__, args)
+
+
+def _chain(index: int, default, *args) -> None:
+    """A hook found at install() that is not Python's own (a debugger's, pytest-qt's) still
+    gets the error; Python's own would only print what the log already has."""
+    found = _State.hooks[index] if _State.hooks is not None else default
+    if found is not default:
+        try:
+            found(*args)
+        except Exception:  # noqa: BLE001 - a hook must never raise
+            pass
 
 
 def _qt_message(mode, context, message: str) -> None:

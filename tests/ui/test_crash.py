@@ -83,6 +83,7 @@ def test_error_in_a_slot_shows_a_vietnamese_dialog_and_is_logged(qtbot, safety_n
     qtbot.waitUntil(lambda: crash.current_dialog() is None)
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # pytest's hook, chained
 def test_error_on_a_worker_thread_reaches_the_dialog_on_the_gui_thread(qtbot, safety_net):
     worker = threading.Thread(target=add_up_the_column, name="kiem-tra")
     worker.start()
