@@ -181,3 +181,17 @@ def test_unwritable_log_folder_does_not_stop_the_program(tmp_path):
         assert logs.configured_path() is None
     finally:
         logs.reset()
+
+
+def test_backups_made_at_once_get_a_file_each(closed_db):
+    """The GUI's start-up backup and «Sao lưu ngay» can run on two workers together."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    now = datetime(2025, 6, 3, 8, 30, tzinfo=VN_TZ)
+    with Store.open(closed_db) as store, ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(lambda _n: backup.make_backup(store, now=now), range(4)))
+    assert len(set(made)) == 4
+    assert sorted(backup.list_backups(backup_dir_for(closed_db))) == sorted(made)
+    for path in made:
+        with Store.open(path, create=False) as copy:
+            assert copy.quick_check() is None
