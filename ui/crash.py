@@ -132,18 +132,25 @@ class _Reporter(QObject):
     def __init__(self):
         super().__init__()
         self.dialog: CrashDialog | None = None
+        self.broken = False
         self.reported.connect(self._show, Qt.ConnectionType.QueuedConnection)
 
     @Slot(str, str)
     def _show(self, what: str, text: str) -> None:
-        if self.dialog is not None and self.dialog.isVisible():  # one dialog at a time
-            self.dialog.add(text)
+        if self.broken:
             return
-        parent = QApplication.activeModalWidget() or QApplication.activeWindow()
-        self.dialog = CrashDialog(what, text, logs.configured_path(), parent)
-        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog.destroyed.connect(self._forget)
-        self.dialog.open()
+        try:
+            if self.dialog is not None and self.dialog.isVisible():  # one dialog at a time
+                self.dialog.add(text)
+                return
+            parent = QApplication.activeModalWidget() or QApplication.activeWindow()
+            self.dialog = CrashDialog(what, text, logs.configured_path(), parent)
+            self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.dialog.destroyed.connect(self._forget)
+            self.dialog.open()
+        except Exception:  # noqa: BLE001 - reporting it would bring us back here, again and again
+            self.broken = True
+            log.exception("the crash dialog cannot be shown; errors go to the log only")
 
     @Slot()
     def _forget(self) -> None:

@@ -132,3 +132,17 @@ def test_windowed_build_without_stderr_still_logs_and_shows(qtbot, monkeypatch, 
 def test_qt_messages_go_to_the_log(safety_net):
     qWarning("QLayout: một thông báo của Qt")
     assert "WARNING [MainThread] qt: QLayout: một thông báo của Qt" in safety_net.read_text(encoding="utf-8")
+
+
+def test_a_dialog_that_cannot_open_does_not_loop(qtbot, safety_net, button, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("no room for a dialog")
+
+    monkeypatch.setattr(crash.CrashDialog, "__init__", broken)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    logged = safety_net.read_text(encoding="utf-8")
+    assert logged.count("the crash dialog cannot be shown") == 1
+    assert logged.count("unhandled TotalBroken") == 2  # every error still in the log
+    assert crash.current_dialog() is None
