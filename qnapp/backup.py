@@ -17,12 +17,13 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from filelock import FileLock
-
 from qnapp.errors import DatabaseError
+from qnapp.file_lock import FileLock
 from qnapp.i18n import _
 from qnapp.paths import backup_dir_for
 from qnapp.text import VN_TZ
@@ -43,6 +44,9 @@ PREMIGRATE = "premigrate"
 
 
 BACKUP_FOLDER_KEY = "backup.folder"  # setting: the officer's backup folder (absolute path)
+# One backup at a time in this process: the GUI's start-up backup and «Sao lưu ngay» may
+# run on two workers at once, and both would pick the same free name.
+_WRITING = threading.RLock()
 
 
 def backup_folder(store: Store) -> Path:
@@ -196,14 +200,15 @@ def make_backup(
     if kind and not re.fullmatch(r"[a-z]+", kind):
         raise ValueError("kind must be lowercase ASCII letters")
     directory = Path(dest_dir) if dest_dir is not None else backup_folder(store)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        dest = _new_name(directory, kind, _vn(now))
-        _write_file(store.backup_into, dest)
-    except (OSError, sqlite3.Error) as err:
-        raise _backup_error(err) from err
-    if not kind:
-        prune_backups(directory, keep, protect=dest)
+    with _WRITING:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            dest = _new_name(directory, kind, _vn(now))
+            _write_file(store.backup_into, dest)
+        except (OSError, sqlite3.Error) as err:
+            raise _backup_error(err) from err
+        if not kind:
+            prune_backups(directory, keep, protect=dest)
     return dest
 
 
@@ -221,13 +226,43 @@ def backup_if_due(
     """
     now = _vn(now)
     directory = Path(dest_dir) if dest_dir is not None else backup_folder(store)
-    rotating = [p for p in list_backups(directory) if backup_kind(p) == ""]
-    if rotating:
-        latest = backup_time(rotating[0])
-        assert latest is not None
-        if latest <= now and now - latest < max_age:
-            return None
-    return make_backup(store, directory, keep, now=now)
+    with _WRITING:  # a backup made meanwhile on another thread counts
+        rotating = [p for p in list_backups(directory) if backup_kind(p) == ""]
+        if rotating:
+            latest = backup_time(rotating[0])
+            assert latest is not None
+            if latest <= now and now - latest < max_age:
+                return None
+        return make_backup(store, directory, keep, now=now)
+
+
+@dataclass(frozen=True)
+class StartupReport:
+    """What :func:`startup_checks` found: the newest rotating backup (None: there is
+    none), whether it was made just now, and why a due backup failed (None: it did not)."""
+
+    latest: Path | None
+    made: bool = False
+    backup_error: DatabaseError | None = None
+
+
+def startup_checks(store: Store, *, backup_due: bool = True, now: datetime | None = None) -> StartupReport:
+    """The checks ``Workspace.open`` makes unless told to defer them: ``quick_check``
+    (raises :class:`DatabaseError` on a damaged page, and then no backup is made), then
+    the daily backup when ``backup_due``. Safe on a worker thread: the store serialises
+    its connection."""
+    store.quick_check()
+    made: Path | None = None
+    error: DatabaseError | None = None
+    if backup_due:
+        try:
+            made = backup_if_due(store, now)
+        except DatabaseError as err:  # the check passed; a full disk must not hide that
+            error = err
+    if made is not None:
+        return StartupReport(made, made=True)
+    rotating = [p for p in list_backups(backup_folder(store)) if backup_kind(p) == ""]
+    return StartupReport(rotating[0] if rotating else None, backup_error=error)
 
 
 # --- restore -----------------------------------------------------------------------------

@@ -35,14 +35,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
-
 from qnapp.errors import (
     DatabaseError,
     DatabaseLockedError,
     NewerDatabaseError,
     ValidationError,
 )
+from qnapp.file_lock import FileLock, LockHeld
 from qnapp.i18n import _
 from qnapp.periods import parse_period
 from qnapp.text import now_iso
@@ -359,12 +358,31 @@ def read_only_uri(path: Path) -> str:
     return f"{file_uri(path)}?{flag}"
 
 
-def inspect_file(path: str | Path, *, full_check: bool = False) -> tuple[str, ...]:
+def _corrupt(path: Path, err: BaseException) -> DatabaseError:
+    return DatabaseError(
+        _(
+            "Tệp {path} bị hỏng ({error}). Tệp được giữ nguyên; hãy khôi phục "
+            "từ một bản sao lưu."
+        ).format(path=path, error=err)
+    )
+
+
+def _check_pages(conn: sqlite3.Connection, pragma: str = "quick_check") -> None:
+    result = [row[0] for row in conn.execute(f"PRAGMA {pragma}").fetchall()]
+    if result != ["ok"]:
+        raise sqlite3.DatabaseError("; ".join(map(str, result[:5])))
+
+
+def inspect_file(
+    path: str | Path, *, full_check: bool = False, check: bool = True
+) -> tuple[str, ...]:
     """Read-only look at a database file; returns the qnapp migrations applied to it.
 
     ``()`` means an empty file or one with no tables (a new database). Raises
     :class:`DatabaseError` for a missing, non-SQLite, corrupt or foreign file and
     :class:`NewerDatabaseError` for a file written by a newer qnapp. Never writes.
+    ``check=False`` skips the page check (``quick_check``), for a caller that runs
+    :meth:`Store.quick_check` later (the GUI, after its first paint).
     """
     path = Path(path)
     try:
@@ -394,10 +412,8 @@ def inspect_file(path: str | Path, *, full_check: bool = False) -> tuple[str, ..
             _("Không mở được tệp {path}: {error}").format(path=path, error=err)
         ) from err
     try:
-        pragma = "PRAGMA integrity_check" if full_check else "PRAGMA quick_check"
-        result = [row[0] for row in conn.execute(pragma).fetchall()]
-        if result != ["ok"]:
-            raise sqlite3.DatabaseError("; ".join(map(str, result[:5])))
+        if full_check or check:
+            _check_pages(conn, "integrity_check" if full_check else "quick_check")
         tables = {
             row[0]
             for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -413,12 +429,7 @@ def inspect_file(path: str | Path, *, full_check: bool = False) -> tuple[str, ..
                 )
             ]
     except sqlite3.Error as err:
-        raise DatabaseError(
-            _(
-                "Tệp {path} bị hỏng ({error}). Tệp được giữ nguyên; hãy khôi phục "
-                "từ một bản sao lưu."
-            ).format(path=path, error=err)
-        ) from err
+        raise _corrupt(path, err) from err
     finally:
         conn.close()
     if not names:
@@ -444,11 +455,10 @@ def inspect_file(path: str | Path, *, full_check: bool = False) -> tuple[str, ..
 def lock_database(path: str | Path) -> FileLock:
     """Take the one-writer lock of ``path`` (``<db>.lock``) or raise DatabaseLockedError."""
     path = Path(path)
-    # thread_local=False: the GUI may open on one thread and close on another.
-    lock = FileLock(str(path) + ".lock", timeout=0, thread_local=False)
+    lock = FileLock(str(path) + ".lock")  # any thread may release it (the GUI closes late)
     try:
         lock.acquire()
-    except Timeout:
+    except LockHeld:
         raise DatabaseLockedError(
             _(
                 "Cơ sở dữ liệu {path} đang được một phiên qnapp khác sử dụng "
@@ -562,7 +572,9 @@ class Store:
 
     # --- open / close -------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> Store:
+    def open(cls, path: str | Path, *, create: bool = True, check: bool = True) -> Store:
+        """``check=False`` leaves ``quick_check`` to a later :meth:`quick_check` call
+        (the other checks of :func:`inspect_file` still run)."""
         path = Path(path)
         if path.is_dir():
             raise DatabaseError(_("{path} là một thư mục, không phải tệp dữ liệu.").format(path=path))
@@ -582,7 +594,7 @@ class Store:
         lock = lock_database(path)
         conn: sqlite3.Connection | None = None
         try:
-            applied = inspect_file(path) if path.exists() else ()
+            applied = inspect_file(path, check=check) if path.exists() else ()
             conn = sqlite3.connect(str(path), timeout=5, check_same_thread=False)
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":
@@ -731,6 +743,16 @@ class Store:
                     [MIGRATION_SET],
                 )
             )
+
+    def quick_check(self) -> None:
+        """``PRAGMA quick_check`` on the open database (from any thread: the connection
+        is serialised); raises :class:`DatabaseError` when a page is damaged."""
+        with self._mutex:
+            self._check_open()
+            try:
+                _check_pages(self._conn)
+            except sqlite3.Error as err:
+                raise _corrupt(self._path, err) from err
 
     def integrity_ok(self) -> bool:
         with self._reading():

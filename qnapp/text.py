@@ -12,17 +12,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any, TypeVar
-
-from babel.numbers import (
-    NumberFormatError,
-    format_decimal,
-    get_decimal_symbol,
-    get_group_symbol,
-    parse_decimal,
-)
 
 from qnapp.errors import ValidationError
 from qnapp.i18n import _
@@ -310,14 +303,22 @@ def matches(query: str, text: str, *, anywhere: bool = False) -> bool:
 # ---------------------------------------------------------------------------
 # Numbers (CLDR vi_VN: "." groups thousands, "," before decimals)
 
-_DEC = get_decimal_symbol(LOCALE)
-_GROUP = get_group_symbol(LOCALE)
-# ASCII digits only; groups of exactly 3 after a first group not starting with 0,
-# so "0.123" or "1.5" (English decimals) are refused rather than read as 123 / 15.
-_NUMBER = re.compile(
-    r"[+-]?(?:[1-9][0-9]{0,2}(?:%s[0-9]{3})+|[0-9]+)(?:%s[0-9]+)?"
-    % (re.escape(_GROUP), re.escape(_DEC))
-)
+@cache
+def _number_syntax() -> tuple[str, re.Pattern[str]]:
+    """The decimal sign and the pattern of a number, from CLDR. Babel and its locale data
+    load here, on the first number read, not at import: about 15 ms the window's first
+    paint (which shows no number) does not wait for."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    dec, group = get_decimal_symbol(LOCALE), get_group_symbol(LOCALE)
+    # ASCII digits only; groups of exactly 3 after a first group not starting with 0,
+    # so "0.123" or "1.5" (English decimals) are refused rather than read as 123 / 15.
+    pattern = re.compile(
+        r"[+-]?(?:[1-9][0-9]{0,2}(?:%s[0-9]{3})+|[0-9]+)(?:%s[0-9]+)?" % (re.escape(group), re.escape(dec))
+    )
+    return dec, pattern
+
+
 _NUMBERISH = re.compile(r"[+-]?[0-9.,]+")
 
 
@@ -345,7 +346,8 @@ def parse_number(text: Any) -> int | float:
     raw = clean_text(text).replace("\u2212", "-")  # U+2212 minus from Word/Excel
     if not raw:
         raise ValidationError(_("Chưa nhập số."))
-    if not _NUMBER.fullmatch(raw):
+    dec, number = _number_syntax()
+    if not number.fullmatch(raw):
         if _NUMBERISH.fullmatch(raw):
             raise ValidationError(
                 _(
@@ -355,11 +357,13 @@ def parse_number(text: Any) -> int | float:
                 ).format(text=raw)
             )
         raise ValidationError(_("«{text}» không phải là số.").format(text=raw))
+    from babel.numbers import NumberFormatError, parse_decimal
+
     try:
         value = parse_decimal(raw, locale=LOCALE, strict=True)
     except (NumberFormatError, InvalidOperation) as exc:  # regex should have caught it
         raise ValidationError(_("«{text}» không phải là số.").format(text=raw)) from exc
-    if _DEC in raw:
+    if dec in raw:
         return float(value)
     return int(value)
 
@@ -390,6 +394,8 @@ def format_number(x: float | int | Decimal | None, decimals: int | None = None) 
     else:
         value, places = _round(x, decimals), decimals
     pattern = "#,##0" + ("." + "0" * places if places else "")
+    from babel.numbers import format_decimal  # see _number_syntax
+
     with localcontext() as ctx:
         ctx.prec = 60  # Babel quantizes in the current context
         return format_decimal(value, format=pattern, locale=LOCALE)

@@ -184,10 +184,15 @@ class Workspace:
 
     # -- life cycle ---------------------------------------------------------------
     @classmethod
-    def open(cls, db_path: str | Path | None = None) -> Workspace:
-        store = Store.open(Path(db_path) if db_path else default_db_path())
+    def open(cls, db_path: str | Path | None = None, *, deferred_checks: bool = False) -> Workspace:
+        """Open the database, check its pages (``quick_check``) and make the daily backup.
+
+        ``deferred_checks=True`` (the GUI, so its window paints first) skips both; the
+        caller then runs ``backup.startup_checks`` itself, e.g. on a worker thread.
+        """
+        store = Store.open(Path(db_path) if db_path else default_db_path(), check=not deferred_checks)
         workspace = cls(store)
-        if workspace.is_initialised:
+        if workspace.is_initialised and not deferred_checks:
             backup.backup_if_due(store)
         return workspace
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -12,14 +13,16 @@ from PySide6.QtCore import QLocale, QThreadPool
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from qnapp import APP_NAME, __version__
+from qnapp import APP_NAME, __version__, logs
 from qnapp.errors import DatabaseError, DatabaseLockedError, NewerDatabaseError, QnappError
 from qnapp.i18n import _, route_argparse, set_language
 from qnapp.paths import default_db_path, demo_db_path
 from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
-from ui import qt_translator, settings
+from ui import crash, qt_translator, settings
+from ui.first_paint import after_first_paint, exit_after_first_paint
 from ui.main_window import MainWindow
+from ui.startup_checks import StartupChecks
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +49,17 @@ def app_icon() -> QIcon:
     return QIcon(str(resource_path(*ICON_FILE)))
 
 
-def configure_application(app: QApplication) -> None:
+STYLE = "Fusion"
+
+
+def configure_application(app: QApplication, *, style: bool = True) -> None:
+    """``style=False`` when the application was made with ``-style Fusion`` already."""
     app.setApplicationName(APP_NAME)
     app.setWindowIcon(app_icon())
     app.setApplicationDisplayName("qnapp")
     app.setApplicationVersion(__version__)
-    app.setStyle("Fusion")
+    if style:
+        app.setStyle(STYLE)
     qt_translator.install(app)  # Qt's own buttons, menus and file dialog in the interface language
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     families = set(QFontDatabase.families())
@@ -77,9 +85,10 @@ def _show_error(parent: QWidget | None, text: str) -> None:
 
 
 def open_workspace(path: Path, *, demo: bool) -> Workspace | None:
-    """Open (and for the demo, fill) the workspace; show what went wrong and give None."""
+    """Open (and for the demo, fill) the workspace; show what went wrong and give None.
+    Its page check and daily backup wait for the window's first paint (StartupChecks)."""
     try:
-        workspace = Workspace.open(path)
+        workspace = Workspace.open(path, deferred_checks=True)
     except DatabaseError as err:
         _show_error(None, open_error_text(err))
         return None
@@ -104,12 +113,26 @@ def build_main_window(workspace: Workspace, *, demo: bool = False) -> MainWindow
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()  # main.py turns the cycle collector off for the start-up
+
+
+def _main(argv: list[str] | None) -> int:
+    logs.configure()  # first, so everything after it can be read in the log file
+    crash.install()  # logged from here on; before the QApplication, which reports a missing plugin
     set_language(settings.language())  # before any text is made (the choice applies on start)
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.selftest and not QApplication.instance():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # draws without a display
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    configure_application(app)
+    app = QApplication.instance()
+    styled = app is None  # a new one gets its style as an argument: setStyle() later makes
+    if styled:            # Python wrap a QStyle, ~4 ms before the first paint
+        app = QApplication(sys.argv[:1] + ["-style", STYLE])
+    crash.install()  # now also shown: uncaught exceptions get a dialog, in the windowed build too
+    log.info("qnapp %s starting", __version__)
+    configure_application(app, style=not styled)
     if args.selftest:
         from ui.selftest import run  # keep it off the normal start-up
 
@@ -122,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     if not workspace.is_initialised:
         from ui.dialogs.welcome_wizard import WelcomeWizard  # first run only: keep it off start-up
 
+        gc.enable()  # the officer may spend minutes in the wizard
         result = WelcomeWizard(workspace).exec()
         if result == WelcomeWizard.DEMO:
             workspace.close(backup_on_close=False)
@@ -134,9 +158,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
 
     window = build_main_window(workspace, demo=demo)
-    if args.first_paint_exit:  # bench/frozen.py: time start-up to the first paint
-        from ui.first_paint import exit_after_first_paint
-
+    checks = StartupChecks(workspace, window, window.dialogs)  # runs after the first paint
+    after_first_paint(window, lambda _painted: gc.enable())
+    if args.first_paint_exit:  # bench/: time start-up to the first paint
         watcher = exit_after_first_paint(app, window)  # noqa: F841 - kept alive until exec ends
     elif args.screenshot:  # CI: the window, under a real X server, fits the screen
         from ui.screenshot import exit_after_screenshot
@@ -148,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         QThreadPool.globalInstance().waitForDone()  # a backup may still be running
         try:
-            workspace.close()  # makes the rotating backup
+            # The rotating backup, unless the check found damaged pages: a broken copy must
+            # not rotate a good backup away.
+            workspace.close(backup_on_close=not checks.damaged)
         except QnappError as err:
             log.error("closing the workspace failed: %s", err)
             _show_error(None, _("Đóng cơ sở dữ liệu chưa trọn vẹn: {error}").format(error=err))

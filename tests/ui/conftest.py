@@ -24,3 +24,15 @@ def windows(monkeypatch):
     for window in built:
         window.close()
         window.deleteLater()
+
+
+@pytest.fixture(autouse=True)
+def _no_crash_hooks_left():
+    """``app.main`` installs the crash hooks and the log file for the process; the next
+    test starts without them."""
+    yield
+    from qnapp import logs
+    from ui import crash
+
+    crash.uninstall()
+    logs.reset()

@@ -35,7 +35,7 @@ def test_locked_database_is_explained_in_vietnamese(qapp, workspace, db_path, sh
 
 
 def test_database_from_a_newer_qnapp_is_refused(qapp, monkeypatch, shown_errors, tmp_path):
-    def refuse(path):
+    def refuse(path, **_options):
         raise NewerDatabaseError("Tệp do qnapp 9.0 tạo ra.")
 
     monkeypatch.setattr(Workspace, "open", staticmethod(refuse))

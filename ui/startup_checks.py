@@ -1,0 +1,83 @@
+"""The database checks of start-up, after the window's first paint: ``quick_check`` and
+the daily backup (``qnapp.backup.startup_checks``) on a worker thread, the result in the
+main window's status bar, a damaged database in an error dialog.
+
+``Workspace.open(…, deferred_checks=True)`` leaves them to this module, so the officer
+sees the window at once; the command line keeps making them before it does anything.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QMainWindow
+
+from qnapp import backup
+from qnapp.errors import DatabaseError
+from qnapp.i18n import _
+from qnapp.text import format_timestamp
+from qnapp.workspace import Workspace
+from ui import ops
+from ui.dialog_service import DialogService
+from ui.first_paint import after_first_paint
+
+log = logging.getLogger(__name__)
+
+SHOWN_MS = 60_000  # long enough to be read; a later message (a backup) replaces it
+
+
+class StartupChecks:
+    """Runs once, after ``window`` first paints. ``done`` is True once a result is in;
+    ``damaged`` is True when the check found a damaged page (no backup is made then,
+    so good backups are not rotated away by a copy of a broken file)."""
+
+    def __init__(self, workspace: Workspace, window: QMainWindow, dialogs: DialogService | None = None):
+        self.workspace = workspace
+        self.window = window
+        self.dialogs = dialogs or DialogService()
+        self.done = False
+        self.damaged = False
+        self.report: backup.StartupReport | None = None
+        after_first_paint(window, lambda _painted: self.start())
+
+    def start(self) -> None:
+        if self.workspace.store.closed:  # the window outlived its workspace (quitting)
+            return
+        store, due = self.workspace.store, self.workspace.is_initialised  # read on the GUI thread
+        self.window.statusBar().showMessage(_("Đang kiểm tra cơ sở dữ liệu…"))
+        log.info("start-up checks: running")
+        ops.run_in_background(
+            self.window, lambda: backup.startup_checks(store, backup_due=due), self._passed, self._failed
+        )
+
+    def _passed(self, report: backup.StartupReport) -> None:
+        self.done, self.report = True, report
+        log.info("start-up checks: database ok, backup made: %s", report.made)
+        self.window.statusBar().showMessage(status_text(report), SHOWN_MS)
+        if report.backup_error is not None:
+            log.warning("start-up backup failed: %s", report.backup_error)
+
+    def _failed(self, err: BaseException) -> None:
+        self.done = True
+        self.damaged = isinstance(err, DatabaseError)
+        log.error("start-up checks failed: %s", err)
+        if self.damaged:
+            self.window.statusBar().showMessage(_("Cơ sở dữ liệu bị hỏng: hãy khôi phục từ một bản sao lưu."))
+            self.dialogs.error(self.window, _("Cơ sở dữ liệu bị hỏng — qnapp"), str(err))
+        else:
+            self.window.statusBar().clearMessage()
+            ops.show_error(self.window, err, self.dialogs)
+
+
+def status_text(report: backup.StartupReport) -> str:
+    checked = _("Đã kiểm tra cơ sở dữ liệu: tốt")
+    when = backup.backup_time(report.latest) if report.latest is not None else None
+    if report.backup_error is not None:
+        saved = _("Chưa sao lưu được: {error}").format(error=report.backup_error)
+    elif when is None:
+        return checked
+    elif report.made:
+        saved = _("Đã sao lưu lúc {moment}").format(moment=format_timestamp(when.isoformat()))
+    else:
+        saved = _("Bản sao lưu gần nhất: {moment}").format(moment=format_timestamp(when.isoformat()))
+    return "{} · {}".format(checked, saved)
