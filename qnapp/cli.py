@@ -51,11 +51,14 @@ class QnappGroup(click.Group):
 
 
 def _echo_reopen_hint(err: QnappError) -> None:
-    """The core's lock message names no command (the GUI has its button); this one does."""
+    """The core's messages name no command (the GUI has its buttons); here the command
+    that gets the officer out: reopening a sent period, creating the signing key."""
     locked_period = getattr(err, "locked_period", None)
     if locked_period:
         click.echo(_("Mở lại kỳ bằng lệnh: qnapp reopen {period} --reason \"LÝ DO\"").format(
             period=locked_period), err=True)
+    if getattr(err, "reason_code", None) == "no_own_key":
+        click.echo(_("Tạo khóa bằng lệnh: QNAPP_PASSPHRASE=… qnapp keys create"), err=True)
 
 
 def _print_version(ctx: click.Context, _param, value: bool) -> None:

@@ -113,7 +113,7 @@ def keys_show(ctx, as_json):
     if public_key is None:
         raise keystore.KeysError(
             "no_own_key",
-            _("Đơn vị chưa có khóa ký. Hãy tạo khóa: QNAPP_PASSPHRASE=… qnapp keys create"),
+            _("Đơn vị chưa có khóa ký. Hãy tạo khóa ký trước khi gửi báo cáo."),
         )
     if as_json:
         click.echo(json.dumps({

@@ -375,7 +375,7 @@ def load_signing_key(store: Store, passphrase: str) -> tuple[Ed25519PrivateKey, 
     if not rows:
         raise KeysError(
             "no_own_key",
-            _("Đơn vị chưa có khóa ký. Hãy tạo khóa: QNAPP_PASSPHRASE=… qnapp keys create"),
+            _("Đơn vị chưa có khóa ký. Hãy tạo khóa ký trước khi gửi báo cáo."),
         )
     own, enc = _own_from_row(rows[0])
     secret = _passphrase_bytes(passphrase, creating=False)
@@ -438,7 +438,7 @@ def export_public_key(store: Store, unit: Unit | str | None = None, *, holder: s
     if not rows:
         raise KeysError(
             "no_own_key",
-            _("Đơn vị chưa có khóa ký. Hãy tạo khóa: QNAPP_PASSPHRASE=… qnapp keys create"),
+            _("Đơn vị chưa có khóa ký. Hãy tạo khóa ký trước khi gửi báo cáo."),
         )
     public_key = _own_from_row(rows[0])[0].public_key
     unit_obj = get_unit(unit_key)

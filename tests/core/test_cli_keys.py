@@ -54,6 +54,15 @@ def test_init_without_passphrase_says_how_to_make_the_key(cli, tmp_path):
     assert own_key(tmp_path, "xa.sqlite") is None
     shown = cli("xa.sqlite", "keys", "show")
     assert shown.exit_code == 1 and "chưa có khóa ký" in shown.output
+    assert "Tạo khóa bằng lệnh: QNAPP_PASSPHRASE=… qnapp keys create" in shown.output
+
+
+def test_the_core_names_no_command_when_there_is_no_key(tmp_path):
+    """The GUI shows the core's message beside its own «Tạo khóa» button."""
+    with Store.open(tmp_path / "x.sqlite") as store:
+        with pytest.raises(keys.KeysError) as err:
+            keys.load_signing_key(store, "mat khau bat ky")
+    assert err.value.reason_code == "no_own_key" and "qnapp" not in str(err.value)
 
 
 def test_init_with_passphrase_creates_the_key(cli, tmp_path):

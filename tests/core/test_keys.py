@@ -146,7 +146,7 @@ def test_no_key_yet(commune):
     assert keys.own_public_key(commune.store) is None
     with pytest.raises(KeysError) as err:
         keys.load_signing_key(commune.store, PASS)
-    assert err.value.reason_code == "no_own_key" and "keys create" in str(err.value)
+    assert err.value.reason_code == "no_own_key" and "tạo khóa ký" in str(err.value)
 
 
 def test_new_key_retires_the_old_one(commune):
