@@ -54,7 +54,7 @@ from qnapp.text import format_date, now_iso
 from qnapp.units import get_unit
 from qnapp.validation import check_value, parse_value
 from qnapp.workspace import PERIOD_TYPE_NAMES, Workspace
-from qnapp.xlsx_text import put
+from qnapp.spreadsheet_text import put
 
 FORMAT = "qnapp-values-template"
 FORMAT_VERSION = 1

@@ -19,7 +19,7 @@ from qnapp.catalog import Catalog
 from qnapp.i18n import _
 from qnapp.periods import parse_period
 from qnapp.text import format_date
-from qnapp.xlsx_text import append
+from qnapp.spreadsheet_text import append
 
 CATEGORY_NAMES = {"nam": "Nam", "nu": "Nữ", "": "Tổng"}
 

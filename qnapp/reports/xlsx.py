@@ -11,7 +11,7 @@
 - Numbers stay numbers: ``#,##0`` for counts, ``#,##0.0`` for rates, ``0.0%`` for
   percentages stored as fractions; a target's sign is part of the number format
   (``"≥ "0%``), not of the value. No formulas: text is stored as text
-  (``qnapp.xlsx_text``), even a signer's name or a title starting with ``=``.
+  (``qnapp.spreadsheet_text``), even a signer's name or a title starting with ``=``.
 - Deterministic: the same report gives the same bytes (fixed zip times and document
   dates, derived from the report's date).
 
@@ -39,7 +39,7 @@ from qnapp.files import write_atomic
 from qnapp.errors import QnappError
 from qnapp.i18n import _, official_vietnamese
 from qnapp.reports.model import Appendix, Cell, Paragraph, Report, Section, Table
-from qnapp.xlsx_text import put as set_cell
+from qnapp.spreadsheet_text import put as set_cell
 
 __all__ = ["FONT", "MARGINS_MM", "build_workbook", "table_positions", "workbook_bytes", "write_xlsx"]
 
