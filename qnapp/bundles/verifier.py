@@ -29,6 +29,7 @@ from qnapp.bundles.layout import (
     HEADER,
     HEX64_RE,
     MANIFEST,
+    REPORT,
     REPORT_TYPES,
     REQUIRED_PAYLOAD,
     SCHEMA,
@@ -38,10 +39,12 @@ from qnapp.bundles.layout import (
     TREE_RE,
     UNIT_CODE_RE,
     UUID4_RE,
+    XLSX_MAGIC,
     JsonProblem,
     Limits,
     parse_manifest,
     parse_trusted_comment,
+    payload_cap,
     render_bag_info,
     render_trusted_comment,
     sha256_hex,
@@ -204,6 +207,9 @@ def verify_bundle(
         raise _reject("manifest_malformed", str(err)) from None
     if any(not n.startswith("data/") for n in payload_digests):
         raise _reject("manifest_malformed", "lists a file outside data/")
+    for name in sorted(payload_digests):  # only the payload files the format defines
+        if payload_cap(name, limits) is None:
+            raise _reject("payload_not_allowed", name)
     data_members = {n for n in names if n.startswith("data/")}
     for name in sorted(set(payload_digests) - data_members):
         raise _reject("payload_missing", name)
@@ -215,9 +221,11 @@ def verify_bundle(
     payload_sizes: dict[str, int] = {}
     kept: dict[str, bytes] = {}
     for name in sorted(payload_digests):
-        content = archive.read(name, limits.max_member_bytes)
+        content = archive.read(name, payload_cap(name, limits), too_large="payload_too_large")
         if sha256_hex(content) != payload_digests[name]:
             raise _reject("payload_hash_mismatch", name)
+        if name == REPORT and not content.startswith(XLSX_MAGIC):
+            raise _reject("payload_not_allowed", f"{name} is not an xlsx workbook")
         payload_sizes[name] = len(content)
         if name in REQUIRED_PAYLOAD or name.startswith(CHILDREN_DIR):
             kept[name] = content
