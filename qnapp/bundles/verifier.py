@@ -92,6 +92,9 @@ class VerifiedBundle:
     # parent vouched for (``custody.VerifiedChild``); empty for a commune's bundle.
     children: tuple[Any, ...] = ()
     public_key: PublicKey | None = field(repr=False, default=None)  # the key that signed it
+    # What the header says that this program's lists do not (unit name, catalog version):
+    # Vietnamese notes for the clerk, never a refusal (the signed codes decide).
+    warnings: tuple[str, ...] = ()
 
     @property
     def bundle_id(self) -> str:
@@ -306,7 +309,24 @@ def verify_bundle(
         },
         children=children,
         public_key=public_key,
+        warnings=header_warnings(header, known.full_name, catalog.version),
     )
+
+
+def header_warnings(header: Mapping[str, Any], unit_name: str, catalog_version: str) -> tuple[str, ...]:
+    """The signed ``unit.name`` and ``catalog_version`` checked against this program's unit
+    list and catalog. A difference is worth a look (a renamed unit, a sender on another
+    version of the plan's catalog) but changes nothing: figures are read by code."""
+    notes = []
+    if header["unit"]["name"] != unit_name:
+        notes.append(_("Lưu ý: tên đơn vị ghi trong gói («{declared}») khác tên trong danh mục đơn vị của "
+                       "chương trình này («{known}»); gói vẫn được xét theo mã đơn vị.").format(
+            declared=header["unit"]["name"], known=unit_name))
+    if header["catalog_version"] != catalog_version:
+        notes.append(_("Lưu ý: gói được lập theo danh mục chỉ tiêu phiên bản «{theirs}», khác phiên bản "
+                       "«{ours}» của chương trình này; hãy kiểm tra lại số liệu (có thể một bên chưa cập "
+                       "nhật chương trình).").format(theirs=header["catalog_version"], ours=catalog_version))
+    return tuple(notes)
 
 
 # --- header ------------------------------------------------------------------------------------
