@@ -24,6 +24,7 @@ from pathlib import Path
 
 from qnapp.errors import DatabaseError
 from qnapp.file_lock import FileLock
+from qnapp.files import create_private_file, private_dir
 from qnapp.i18n import _
 from qnapp.paths import backup_dir_for
 from qnapp.text import VN_TZ
@@ -140,6 +141,7 @@ def _write_file(copy_into, dest: Path) -> None:
     part = Path(str(dest) + ".part")
     part.unlink(missing_ok=True)
     try:
+        create_private_file(part)  # 0600 before a byte is written
         dst = sqlite3.connect(str(part))
         try:
             copy_into(dst)
@@ -202,7 +204,7 @@ def make_backup(
     directory = Path(dest_dir) if dest_dir is not None else backup_folder(store)
     with _WRITING:
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            private_dir(directory)
             dest = _new_name(directory, kind, _vn(now))
             _write_file(store.backup_into, dest)
         except (OSError, sqlite3.Error) as err:
@@ -288,7 +290,7 @@ def _db_files(db_path: Path) -> list[Path]:
 
 
 def _safety_copy(db_path: Path, directory: Path, now: datetime, healthy: bool) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)
     dest = _new_name(directory, PRERESTORE, now)
     if healthy:
         # Through SQLite, so committed data still in the -wal file is included.
@@ -299,10 +301,10 @@ def _safety_copy(db_path: Path, directory: Path, now: datetime, healthy: bool) -
             src.close()
     else:
         # Unreadable as SQLite: keep its raw bytes (and its -wal) for a specialist.
-        shutil.copyfile(db_path, dest)
+        shutil.copyfile(db_path, create_private_file(dest))  # copyfile keeps the mode
         wal = Path(str(db_path) + "-wal")
         if wal.exists():
-            shutil.copyfile(wal, Path(str(dest) + "-wal"))
+            shutil.copyfile(wal, create_private_file(Path(str(dest) + "-wal")))
         _fsync_file(dest)
     return dest
 

@@ -231,10 +231,14 @@ def activities_import(ctx, file):
         written=result.written, skipped=result.skipped))
 
 
-@activities.command("export", help=N_("Xuất sổ hoạt động ra CSV."))
+@activities.command("export", help=N_("Xuất sổ hoạt động ra CSV. Mặc định là tệp cho máy đọc: giữ nguyên từng chữ để "
+                                         "«qnapp activities import» nhận lại, không mở bằng bảng tính. Mở bằng Excel "
+                                         "hoặc LibreOffice thì dùng --excel."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=N_("Tệp ghi ra (mặc định: in ra màn hình)."))
-@click.option("--excel", is_flag=True, help=N_("Dạng cho Excel tiếng Việt: UTF-8 có BOM, dấu «;», tiêu đề tiếng Việt."))
+@click.option("--excel", is_flag=True, help=N_("Dạng cho Excel tiếng Việt: UTF-8 có BOM, dấu «;», tiêu đề tiếng Việt; chữ "
+                                              "bắt đầu bằng = + - @ được thêm dấu «'» ở đầu để bảng tính không chạy "
+                                              "như công thức (nhập lại thì bỏ dấu đó)."))
 @click.pass_context
 def activities_export(ctx, output, excel):
     from qnapp.csvio import export_activities

@@ -14,6 +14,13 @@ Spreadsheet variant (``--excel``, for Excel set to Vietnamese and for LibreOffic
 - CRLF line ends; a header of fixed Vietnamese names, «Kỳ;Mã chỉ tiêu;Tên chỉ tiêu;Phân
   tổ;Giá trị» (the name column is for the reader) and «Ngày;Loại hoạt động;…»; category
   words Nam / Nữ / Tổng; dates dd/mm/yyyy; activity type and fund source by name.
+- Formula injection (OWASP «CSV injection»): a text cell starting with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so the spreadsheet shows
+  it as text instead of running it (``=HYPERLINK(…)``); numbers stay numbers. Importing
+  a spreadsheet-variant file (Vietnamese header) takes that ``'`` off again.
+
+The machine files (the default) are written exactly as stored, for ``activities import``
+and other programs: do not open them in a spreadsheet.
 
 Imports take either header (matched ignoring case, Unicode form and tone placement) and
 tell ``,`` from ``;`` by the header line: a ``;`` file is read with Vietnamese numbers
@@ -36,6 +43,7 @@ from qnapp.catalog import DataElement
 from qnapp.errors import DataRejected, QnappError, ValidationError
 from qnapp.i18n import _
 from qnapp.periods import parse_period
+from qnapp.spreadsheet_text import for_spreadsheet, from_spreadsheet
 from qnapp.store import Activity
 from qnapp.text import format_date, nfc, parse_date, parse_number, search_key
 from qnapp.validation import check_category, check_consistency, check_value, parse_value
@@ -344,7 +352,7 @@ def export_values(workspace: Workspace, period_id: str, out: io.TextIOBase, *, e
             name = workspace.catalog.element(element).name
         except KeyError:
             name = ""
-        writer.writerow([period.id, element, name, CATEGORY_WORDS[category],
+        writer.writerow([period.id, element, for_spreadsheet(name), CATEGORY_WORDS[category],
                          _excel_number(values[(element, category)])])
     return len(keys)
 
@@ -370,6 +378,7 @@ def import_activities(workspace: Workspace, path: Path) -> ImportResult:
             problems.append((line, _("dòng có nhiều cột hơn tiêu đề")))
             continue
         if names is not None:
+            row = {**row, **{c: from_spreadsheet(row[c]) for c in SPREADSHEET_TEXT}}
             row = {**row, "type": names.type(row["type"]), "fund_source": names.fund(row["fund_source"])}
         try:
             activity = workspace.validate_activity(_draft_from_row(row, vietnamese_numbers=table.vietnamese_numbers))
@@ -385,6 +394,10 @@ def import_activities(workspace: Workspace, path: Path) -> ImportResult:
         raise DataRejected(_("Tệp bị từ chối, chưa ghi gì. Các dòng lỗi:"), problems)
     workspace.add_activities(activities)
     return ImportResult(rows=len(table.rows), written=len(activities), skipped=skipped)
+
+
+# The activity columns the spreadsheet variant writes through ``for_spreadsheet``.
+SPREADSHEET_TEXT = ("type", "title", "place", "fund_source", "note")
 
 
 class _CodeNames:
@@ -481,15 +494,15 @@ def export_activities(workspace: Workspace, out: io.TextIOBase, *, excel: bool =
         writer.writerow(
             [
                 format_date(a.date),
-                types.get(a.type, a.type),
-                a.title,
-                a.place,
+                for_spreadsheet(types.get(a.type, a.type)),
+                for_spreadsheet(a.title),
+                for_spreadsheet(a.place),
                 a.participants_male,
                 a.participants_female,
                 a.cost,
-                funds.get(a.fund_source, a.fund_source),
+                for_spreadsheet(funds.get(a.fund_source, a.fund_source)),
                 "; ".join(str(o) for o in a.objectives),
-                a.note,
+                for_spreadsheet(a.note),
             ]
         )
     return len(found)

@@ -49,7 +49,7 @@ class FileLock:
         """Take the lock now or raise :class:`LockHeld`; other failures are ``OSError``."""
         if self._fd is not None:
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)  # private, as the database
         try:
             _lock(fd)
         except OSError as err:

@@ -16,6 +16,7 @@ import os
 import sys
 from pathlib import Path
 
+from qnapp.files import private_dir
 from qnapp.paths import data_dir
 
 LOG_FILENAME = "qnapp.log"
@@ -70,7 +71,7 @@ def configure(path: Path | None = None, *, level: int = logging.INFO) -> Path | 
     path = Path(path) if path is not None else log_path()
     handlers: list[logging.Handler] = []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)  # 0700 on POSIX
         handlers.append(RotatingFileHandler(path, MAX_BYTES, BACKUP_COUNT))
     except OSError:
         path = None

@@ -42,6 +42,7 @@ from qnapp.errors import (
     ValidationError,
 )
 from qnapp.file_lock import FileLock, LockHeld
+from qnapp.files import private_database, private_dir
 from qnapp.i18n import _
 from qnapp.periods import parse_period
 from qnapp.text import now_iso
@@ -584,7 +585,7 @@ class Store:
                     _("Không tìm thấy tệp cơ sở dữ liệu {path}.").format(path=path)
                 )
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                private_dir(path.parent)
             except OSError as err:
                 raise DatabaseError(
                     _("Không tạo được thư mục {folder}: {error}").format(
@@ -595,6 +596,7 @@ class Store:
         conn: sqlite3.Connection | None = None
         try:
             applied = inspect_file(path, check=check) if path.exists() else ()
+            private_database(path)  # 0600 on POSIX, -wal and -shm too
             conn = sqlite3.connect(str(path), timeout=5, check_same_thread=False)
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":

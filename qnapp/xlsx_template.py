@@ -54,6 +54,7 @@ from qnapp.text import format_date, now_iso
 from qnapp.units import get_unit
 from qnapp.validation import check_value, parse_value
 from qnapp.workspace import PERIOD_TYPE_NAMES, Workspace
+from qnapp.spreadsheet_text import put
 
 FORMAT = "qnapp-values-template"
 FORMAT_VERSION = 1
@@ -157,7 +158,7 @@ def write_template(workspace: Workspace, period_id: str, path: str | Path) -> Te
         ),
     )
     for row, (text, font) in enumerate(texts, start=1):
-        cell = ws.cell(row=row, column=COL_NAME, value=text)
+        cell = put(ws.cell(row=row, column=COL_NAME), text)
         cell.font = font
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center" if row == 1 else "left")
         ws.merge_cells(start_row=row, start_column=COL_NAME, end_row=row, end_column=last_col)
@@ -165,7 +166,7 @@ def write_template(workspace: Workspace, period_id: str, path: str | Path) -> Te
     ws.row_dimensions[4].height = 66
 
     for col, title in enumerate(COLUMN_HEADERS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=title)
+        cell = put(ws.cell(row=HEADER_ROW, column=col), title)
         cell.font = bold
         cell.fill = header_fill
         cell.border = border
@@ -203,12 +204,12 @@ def write_template(workspace: Workspace, period_id: str, path: str | Path) -> Te
     elements = inputs = 0
     for objective, indicators in blocks:
         row += 1
-        cell = ws.cell(row=row, column=COL_NAME, value=_("Mục tiêu {number}: {name}").format(
+        cell = put(ws.cell(row=row, column=COL_NAME), _("Mục tiêu {number}: {name}").format(
             number=objective.number, name=objective.name))
         _style_band(ws, row, cell, bold, objective_fill, border, wrap, last_col)
         for indicator, element_rows in indicators:
             row += 1
-            cell = ws.cell(row=row, column=COL_NAME, value=_("Chỉ tiêu {code}: {name}").format(
+            cell = put(ws.cell(row=row, column=COL_NAME), _("Chỉ tiêu {code}: {name}").format(
                 code=indicator.code, name=indicator.name))
             _style_band(ws, row, cell, Font(name=FONT, size=12, bold=True, italic=True), indicator_fill, border,
                         wrap, last_col)
@@ -216,11 +217,11 @@ def write_template(workspace: Workspace, period_id: str, path: str | Path) -> Te
                 row += 1
                 elements += 1
                 element = element_row.element
-                ws.cell(row=row, column=COL_CODE, value=element.code).font = plain
-                name = ws.cell(row=row, column=COL_NAME, value=element.name)
+                put(ws.cell(row=row, column=COL_CODE), element.code).font = plain
+                name = put(ws.cell(row=row, column=COL_NAME), element.name)
                 name.font = plain
                 name.alignment = Alignment(wrap_text=True, vertical="center", indent=1)
-                unit_cell = ws.cell(row=row, column=COL_UNIT, value=element.unit_of_count)
+                unit_cell = put(ws.cell(row=row, column=COL_UNIT), element.unit_of_count)
                 unit_cell.font = plain
                 unit_cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
                 ws.row_dimensions[row].height = 16.5 * max(1, math.ceil(len(element.name) / 62))
@@ -240,7 +241,7 @@ def write_template(workspace: Workspace, period_id: str, path: str | Path) -> Te
                         validations["bool"].add(cell.coordinate)
                         cell.alignment = Alignment(horizontal="center", vertical="center")
                         if value is not None:
-                            cell.value = BOOL_WORDS[0] if value else BOOL_WORDS[1]
+                            put(cell, BOOL_WORDS[0] if value else BOOL_WORDS[1])
                         continue
                     if element.value_type == "number":
                         validations["number"].add(cell.coordinate)
@@ -283,11 +284,11 @@ def write_template(workspace: Workspace, period_id: str, path: str | Path) -> Te
         ("created_at", now_iso()),
         ("app_version", __version__),
     )
-    meta.cell(row=1, column=1, value="key").font = bold
-    meta.cell(row=1, column=2, value="value").font = bold
+    put(meta.cell(row=1, column=1), "key").font = bold
+    put(meta.cell(row=1, column=2), "value").font = bold
     for i, (key, value) in enumerate(records, start=2):
-        meta.cell(row=i, column=1, value=key).font = plain
-        meta.cell(row=i, column=2, value=value).font = plain
+        put(meta.cell(row=i, column=1), key).font = plain
+        put(meta.cell(row=i, column=2), value).font = plain
     meta.cell(row=len(records) + 3, column=1,
               value=_("Trang này giúp qnapp nhận biết đơn vị và kỳ của biểu; xin đừng sửa.")).font = italic
     meta.column_dimensions["A"].width = 14

@@ -33,6 +33,8 @@ from qnapp.bundles.layout import (
     CHILD_SOURCES,
     CHILD_TAGMANIFEST,
     CHILDREN_DIR,
+    MAX_CHILD_FILE_BYTES,
+    MAX_KEY_FILE_BYTES,
     HEX64_RE,
     TAG_FILES,
     UUID4_RE,
@@ -54,8 +56,6 @@ CONSOLIDATES = "consolidates"
 MISSING = "missing"
 PARENT_KEYS = frozenset([CONSOLIDATES, MISSING])
 ENTRY_KEYS = frozenset(["unit", "bundle_id", "revision", "digest", "key_fingerprint"])
-MAX_CHILD_FILE_BYTES = 1024 * 1024
-MAX_KEY_FILE_BYTES = 4096
 
 Values = Mapping[tuple[str, str], float]
 

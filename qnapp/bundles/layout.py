@@ -80,6 +80,13 @@ UNIT_CODE_RE = re.compile(r"[0-9]{2,8}")
 TREE_RE = re.compile(r"[0-9]{4}")
 
 
+# Per payload file: the largest size the format allows (a child's attestation files are
+# small text; its key a few lines).
+MAX_CHILD_FILE_BYTES = 1024 * 1024
+MAX_KEY_FILE_BYTES = 4096
+XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx is itself a zip
+
+
 def is_member_name(name: str) -> bool:
     return (name == SIGNATURE or NAME_RE.fullmatch(name) is not None
             or CHILD_NAME_RE.fullmatch(name) is not None)
@@ -105,11 +112,26 @@ class Limits:
     max_tag_file_bytes: int = 1024 * 1024
     max_header_bytes: int = 64 * 1024
     max_json_payload_bytes: int = 16 * 1024 * 1024
+    max_report_bytes: int = 16 * 1024 * 1024  # data/report.xlsx
     max_json_items: int = 100_000
     max_string_chars: int = 2000
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def payload_cap(name: str, limits: Limits = DEFAULT_LIMITS) -> int | None:
+    """The largest size the format allows for the payload file ``name``, or None when the
+    format defines no such payload file (a trusted signer cannot smuggle in, say, a
+    ``data/inner.zip``: it would be stored with the bundle)."""
+    if name in (AGGREGATES, ACTIVITIES):
+        return limits.max_json_payload_bytes
+    if name == REPORT:
+        return limits.max_report_bytes
+    child = CHILD_NAME_RE.fullmatch(name)
+    if child is not None:
+        return MAX_KEY_FILE_BYTES if child["file"] == CHILD_KEY else MAX_CHILD_FILE_BYTES
+    return None
 
 
 def sha256_hex(data: bytes) -> str:

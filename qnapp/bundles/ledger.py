@@ -90,6 +90,9 @@ class ImportOutcome:
     # A file refused before its signature was checked: what its header claims, if readable
     # (``peek``); shown to say which report it was, never stored as the sender.
     declared: Declared | None = None
+    # A verified bundle whose header differs from this program's unit list or catalog
+    # (``VerifiedBundle.warnings``): also appended to ``message``.
+    warnings: tuple[str, ...] = ()
 
     @property
     def shown_unit(self) -> str | None:
@@ -109,7 +112,8 @@ class ImportOutcome:
         they were read from a refused file's unverified header)."""
         return {"file": self.file, "status": self.status, "reason_code": self.reason_code,
                 "message": self.message, "unit": self.shown_unit, "period": self.shown_period,
-                "revision": self.shown_revision, "declared": self.unit is None and self.declared is not None}
+                "revision": self.shown_revision, "declared": self.unit is None and self.declared is not None,
+                "warnings": list(self.warnings)}
 
 
 @dataclass(frozen=True)
@@ -338,7 +342,11 @@ def import_bundle(workspace, data: bytes, *, file_name: str, today: date | None 
         return _refuse(workspace, file_name, "not_a_child", message, data=data,
                        received_at=received_at, bundle=bundle)
     with workspace.store.transaction():
-        return _apply_rules(workspace, bundle, file_name, received_at, day)
+        outcome = _apply_rules(workspace, bundle, file_name, received_at, day)
+    if bundle.warnings:
+        outcome = replace(outcome, warnings=bundle.warnings,
+                          message=" ".join((outcome.message, *bundle.warnings)))
+    return outcome
 
 
 def _apply_rules(workspace, bundle: VerifiedBundle, file: str, received_at: str, day: date) -> ImportOutcome:

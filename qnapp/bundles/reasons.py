@@ -66,6 +66,9 @@ REASONS: dict[str, str] = {
     "payload_missing": N_("Gói thiếu một tệp dữ liệu (data/…)."),
     "payload_unlisted": N_("Gói có tệp dữ liệu lạ không được liệt kê trong manifest."),
     "payload_hash_mismatch": N_("Một tệp dữ liệu của gói đã bị sửa (mã băm không khớp)."),
+    "payload_not_allowed": N_("Gói có tệp dữ liệu không thuộc định dạng gói báo cáo (chỉ nhận số liệu, hoạt động, "
+                              "bảng tổng hợp Excel và phần xác thực của đơn vị trực thuộc); không nhận."),
+    "payload_too_large": N_("Một tệp dữ liệu của gói lớn hơn mức định dạng gói báo cáo cho phép; không nhận."),
     # -- step 8: the exact member set ------------------------------------------------------
     "tag_file_unlisted": N_("Gói có tệp lạ không thuộc gói báo cáo."),
     # -- step 9: the header ----------------------------------------------------------------

@@ -19,6 +19,7 @@ from qnapp.catalog import Catalog
 from qnapp.i18n import _
 from qnapp.periods import parse_period
 from qnapp.text import format_date
+from qnapp.spreadsheet_text import append
 
 CATEGORY_NAMES = {"nam": "Nam", "nu": "Nữ", "": "Tổng"}
 
@@ -58,36 +59,36 @@ def build_report_xlsx(
     ws = wb.active
     ws.title = _("Số liệu")
     bold = Font(bold=True)
-    ws.append([_("BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH 82/KH-UBND")])
+    append(ws, [_("BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH 82/KH-UBND")])
     ws["A1"].font = bold
-    ws.append([_("Đơn vị"), unit["name"], "{}:{}".format(unit["tree"], unit["code"])])
-    ws.append([_("Kỳ báo cáo"), period.label, period.range_label])
-    ws.append([_("Lần gửi"), header["revision"]])
+    append(ws, [_("Đơn vị"), unit["name"], "{}:{}".format(unit["tree"], unit["code"])])
+    append(ws, [_("Kỳ báo cáo"), period.label, period.range_label])
+    append(ws, [_("Lần gửi"), header["revision"]])
     if header.get("reason"):
-        ws.append([_("Lý do gửi lại"), header["reason"]])
-    ws.append([_("Ngày lập"), header["created_at"]])
-    ws.append([_("Mã gói"), header["bundle_id"]])
-    ws.append([])
-    ws.append([_("Mã số liệu"), _("Tên số liệu"), _("Phân tổ"), _("Giá trị")])
+        append(ws, [_("Lý do gửi lại"), header["reason"]])
+    append(ws, [_("Ngày lập"), header["created_at"]])
+    append(ws, [_("Mã gói"), header["bundle_id"]])
+    append(ws, [])
+    append(ws, [_("Mã số liệu"), _("Tên số liệu"), _("Phân tổ"), _("Giá trị")])
     for cell in ws[ws.max_row]:
         cell.font = bold
     names = {e.code: e.name for e in catalog.data_elements}
     for row in aggregates:
-        ws.append([
+        append(ws, [
             row["element"], names.get(row["element"], row["element"]),
             CATEGORY_NAMES.get(row["category"], row["category"]), row["value"],
         ])
     ws.column_dimensions["B"].width = 80
 
     acts = wb.create_sheet(_("Hoạt động"))
-    acts.append([_("Ngày"), _("Loại"), _("Tên hoạt động"), _("Nam"), _("Nữ"), _("Kinh phí (đồng)"),
+    append(acts, [_("Ngày"), _("Loại"), _("Tên hoạt động"), _("Nam"), _("Nữ"), _("Kinh phí (đồng)"),
                  _("Nguồn kinh phí"), _("Mục tiêu"), _("Tháng hành động")])
     for cell in acts[1]:
         cell.font = bold
     types = {t.code: t.name for t in catalog.activity_types}
     funds = {f.code: f.name for f in catalog.fund_sources}
     for a in activities:
-        acts.append([
+        append(acts, [
             format_date(datetime.strptime(a["date"], "%Y-%m-%d").date()),
             types.get(a["type"], a["type"]), a["title"],
             a["participants"]["nam"], a["participants"]["nu"], a["cost"],
@@ -101,13 +102,13 @@ def build_report_xlsx(
         from qnapp.units import get_unit
 
         kids = wb.create_sheet(_("Đơn vị trực thuộc"))
-        kids.append([_("Đơn vị"), _("Mã"), _("Tình trạng"), _("Lần gửi"), _("Mã băm của gói")])
+        append(kids, [_("Đơn vị"), _("Mã"), _("Tình trạng"), _("Lần gửi"), _("Mã băm của gói")])
         for cell in kids[1]:
             cell.font = bold
         rows = [(e["unit"], _("đã tổng hợp"), e["revision"], e["digest"]) for e in header["consolidates"]]
         rows += [(key, _("chưa gửi báo cáo"), None, None) for key in header["missing"]]
         for key, state, revision, digest in sorted(rows):
-            kids.append([get_unit(key).full_name, key, state, revision, digest])
+            append(kids, [get_unit(key).full_name, key, state, revision, digest])
         kids.column_dimensions["A"].width = 30
         kids.column_dimensions["E"].width = 70
 

@@ -29,6 +29,7 @@ from qnapp.bundles.layout import (
     HEADER,
     HEX64_RE,
     MANIFEST,
+    REPORT,
     REPORT_TYPES,
     REQUIRED_PAYLOAD,
     SCHEMA,
@@ -38,10 +39,12 @@ from qnapp.bundles.layout import (
     TREE_RE,
     UNIT_CODE_RE,
     UUID4_RE,
+    XLSX_MAGIC,
     JsonProblem,
     Limits,
     parse_manifest,
     parse_trusted_comment,
+    payload_cap,
     render_bag_info,
     render_trusted_comment,
     sha256_hex,
@@ -89,6 +92,9 @@ class VerifiedBundle:
     # parent vouched for (``custody.VerifiedChild``); empty for a commune's bundle.
     children: tuple[Any, ...] = ()
     public_key: PublicKey | None = field(repr=False, default=None)  # the key that signed it
+    # What the header says that this program's lists do not (unit name, catalog version):
+    # Vietnamese notes for the clerk, never a refusal (the signed codes decide).
+    warnings: tuple[str, ...] = ()
 
     @property
     def bundle_id(self) -> str:
@@ -204,6 +210,9 @@ def verify_bundle(
         raise _reject("manifest_malformed", str(err)) from None
     if any(not n.startswith("data/") for n in payload_digests):
         raise _reject("manifest_malformed", "lists a file outside data/")
+    for name in sorted(payload_digests):  # only the payload files the format defines
+        if payload_cap(name, limits) is None:
+            raise _reject("payload_not_allowed", name)
     data_members = {n for n in names if n.startswith("data/")}
     for name in sorted(set(payload_digests) - data_members):
         raise _reject("payload_missing", name)
@@ -215,9 +224,11 @@ def verify_bundle(
     payload_sizes: dict[str, int] = {}
     kept: dict[str, bytes] = {}
     for name in sorted(payload_digests):
-        content = archive.read(name, limits.max_member_bytes)
+        content = archive.read(name, payload_cap(name, limits), too_large="payload_too_large")
         if sha256_hex(content) != payload_digests[name]:
             raise _reject("payload_hash_mismatch", name)
+        if name == REPORT and not content.startswith(XLSX_MAGIC):
+            raise _reject("payload_not_allowed", f"{name} is not an xlsx workbook")
         payload_sizes[name] = len(content)
         if name in REQUIRED_PAYLOAD or name.startswith(CHILDREN_DIR):
             kept[name] = content
@@ -298,7 +309,24 @@ def verify_bundle(
         },
         children=children,
         public_key=public_key,
+        warnings=header_warnings(header, known.full_name, catalog.version),
     )
+
+
+def header_warnings(header: Mapping[str, Any], unit_name: str, catalog_version: str) -> tuple[str, ...]:
+    """The signed ``unit.name`` and ``catalog_version`` checked against this program's unit
+    list and catalog. A difference is worth a look (a renamed unit, a sender on another
+    version of the plan's catalog) but changes nothing: figures are read by code."""
+    notes = []
+    if header["unit"]["name"] != unit_name:
+        notes.append(_("Lưu ý: tên đơn vị ghi trong gói («{declared}») khác tên trong danh mục đơn vị của "
+                       "chương trình này («{known}»); gói vẫn được xét theo mã đơn vị.").format(
+            declared=header["unit"]["name"], known=unit_name))
+    if header["catalog_version"] != catalog_version:
+        notes.append(_("Lưu ý: gói được lập theo danh mục chỉ tiêu phiên bản «{theirs}», khác phiên bản "
+                       "«{ours}» của chương trình này; hãy kiểm tra lại số liệu (có thể một bên chưa cập "
+                       "nhật chương trình).").format(theirs=header["catalog_version"], ours=catalog_version))
+    return tuple(notes)
 
 
 # --- header ------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@
   in the top margin from page 2 (none on page 1).
 - Numbers stay numbers: ``#,##0`` for counts, ``#,##0.0`` for rates, ``0.0%`` for
   percentages stored as fractions; a target's sign is part of the number format
-  (``"≥ "0%``), not of the value. No formulas.
+  (``"≥ "0%``), not of the value. No formulas: text is stored as text
+  (``qnapp.spreadsheet_text``), even a signer's name or a title starting with ``=``.
 - Deterministic: the same report gives the same bytes (fixed zip times and document
   dates, derived from the report's date).
 
@@ -38,6 +39,7 @@ from qnapp.files import write_atomic
 from qnapp.errors import QnappError
 from qnapp.i18n import _, official_vietnamese
 from qnapp.reports.model import Appendix, Cell, Paragraph, Report, Section, Table
+from qnapp.spreadsheet_text import put as set_cell
 
 __all__ = ["FONT", "MARGINS_MM", "build_workbook", "table_positions", "workbook_bytes", "write_xlsx"]
 
@@ -133,7 +135,7 @@ class _SheetWriter:
             vertical: str = "center") -> None:
         ws = self.ws
         target = ws.cell(row=row, column=first)
-        target.value = value
+        set_cell(target, value)  # text never becomes a formula
         target.font = font
         target.alignment = Alignment(horizontal=align, vertical=vertical, wrap_text=wrap)
         if fmt:

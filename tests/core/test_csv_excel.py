@@ -1,6 +1,8 @@
 """CSV for spreadsheets (``--excel``): UTF-8 with BOM, ``;``, Vietnamese header and
 numbers, read back by the same imports; the machine contract stays as it was."""
 
+import csv
+import io
 import shutil
 import subprocess
 import unicodedata
@@ -210,3 +212,51 @@ def test_libreoffice_opens_the_excel_csv_with_intact_diacritics(seeded, tmp_path
     assert ws["C2"].value == load_catalog().element("GBV_VICTIMS").name
     assert ws["D3"].value == "Nữ"
     assert ws["E3"].value == 6 and isinstance(ws["E3"].value, (int, float))
+
+
+def test_csv_for_spreadsheets_neutralises_formulas_and_plain_csv_stays_faithful(run, tmp_path):
+    """OWASP «CSV injection»: ``--excel`` (meant for spreadsheets) leads a text starting
+    with = + - @ with «'», so Excel or LibreOffice shows it instead of running it; numbers
+    stay numbers. The machine CSV keeps every text exactly, and both read back the same."""
+    init(run)
+    titles = ['=HYPERLINK("http://x","y")', "+84 tập huấn", "-5 người", "@SUM(A1)", "'=đã có dấu nháy",
+              "Tập huấn bình đẳng giới"]
+    source = tmp_path / "a.csv"
+    with open(source, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["date", "type", "title", "place", "participants_male", "participants_female", "cost",
+                         "fund_source", "objectives", "note"])
+        for day, title in enumerate(titles, start=1):
+            writer.writerow([f"2025-03-{day:02d}", "tap_huan", title, "=1+1", 5, 7, 1000, "ngan_sach", "1", "-ghi chú"])
+    assert run("activities", "import", str(source)).exit_code == 0
+    plain = run("activities", "export").output
+    rows = list(csv.DictReader(io.StringIO(plain)))
+    assert [r["title"] for r in rows] == titles  # faithful
+    assert {r["place"] for r in rows} == {"=1+1"} and {r["note"] for r in rows} == {"-ghi chú"}
+
+    sheet = tmp_path / "a_excel.csv"
+    assert run("activities", "export", "--excel", "-o", str(sheet)).exit_code == 0
+    cells = list(csv.reader(io.StringIO(sheet.read_bytes()[len(BOM):].decode("utf-8"), newline=""), delimiter=";"))
+    assert [r[2] for r in cells[1:]] == ["'" + t for t in titles[:5]] + [titles[5]]
+    assert {r[3] for r in cells[1:]} == {"'=1+1"} and {r[9] for r in cells[1:]} == {"'-ghi chú"}
+    assert {(r[4], r[5], r[6]) for r in cells[1:]} == {("5", "7", "1000")}  # numbers untouched
+
+    # Both files read back, into another database, as the same activities.
+    for name, path in (("plain", source), ("excel", sheet)):
+        other = tmp_path / f"{name}.sqlite"
+        init(run, db=other)
+        assert run("activities", "import", str(path), db=other).exit_code == 0
+        assert run("activities", "export", db=other).output == plain, name
+
+    if SOFFICE is None:
+        return
+    out = tmp_path / "lo"
+    subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={(tmp_path / 'lo_profile').as_uri()}", "--headless",
+         "--infilter=CSV:59,34,76,1,,1066", "--convert-to", "xlsx", "--outdir", str(out), str(sheet)],
+        capture_output=True, text=True, timeout=180, check=True)
+    ws = load_workbook(out / "a_excel.xlsx").active
+    shown = [ws.cell(row=r, column=3).value for r in range(2, len(titles) + 2)]
+    assert all(isinstance(v, str) for v in shown) and not any(
+        c.data_type == "f" for row in ws.iter_rows() for c in row)
+    assert shown[0].endswith(titles[0]) and shown[2].endswith("-5 người")

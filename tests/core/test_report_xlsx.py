@@ -375,3 +375,13 @@ def test_the_pdf_renderer_is_declared_as_a_plugin():
 
     [plugin] = [ep for ep in entry_points(group=render.RENDERER_GROUP) if ep.name == "pdf"]
     assert plugin.value == "ui.report_pdf:render_pdf"
+
+
+def test_formula_looking_signer_is_written_as_text(demo, tmp_path):
+    """A typed signer name starting with «=» stays text in the workbook (no formula)."""
+    text = '=HYPERLINK("http://x","y")'
+    report = build_report(demo, "2025S1", today=date(2025, 6, 8), signer=text)
+    wb, _ = _book(tmp_path, report)
+    cells = [c for row in wb["Báo cáo"].iter_rows() for c in row if c.value == text]
+    assert [c.data_type for c in cells] == ["s"]
+    assert not [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]

@@ -47,19 +47,27 @@ def rows_of(values: dict[tuple[str, str], int]) -> list[dict]:
                   key=lambda r: (r["element"], r["category"]))
 
 
+# Not a real workbook (building one per bundle is slow), but it has a workbook's type:
+# the verifier refuses a report.xlsx that is not a zip.
+FAKE_XLSX = b"PK\x03\x04report"
+
+
 def make_bundle(signer: Signer, values: dict[tuple[str, str], int], *, period: str = "2025S1",
                 revision: int = 1, supersedes: str | None = None, bundle_id: str | None = None,
-                consolidates=None, missing=None, children=None):
+                consolidates=None, missing=None, children=None, catalog_version: str | None = None,
+                unit_name: str | None = None):
     """A signed bundle of ``signer``'s unit (BuiltBundle: data, digest, members)."""
     header = make_header(
         unit=get_unit(signer.unit), period=parse_period(period),
         bundle_id=bundle_id or str(uuid.uuid4()), revision=revision, supersedes=supersedes,
         reason=None if revision == 1 else "Sửa số liệu sau khi rà soát", created_at=CREATED_AT,
         signer_fingerprint=signer.public_key.fingerprint, signer_name="Cán bộ xã",
-        catalog_version="test", consolidates=consolidates, missing=missing,
+        catalog_version=catalog_version or load_catalog().version, consolidates=consolidates, missing=missing,
     )
+    if unit_name is not None:
+        header["unit"]["name"] = unit_name
     return build_bundle(header, rows_of(values), [], signer.private_key, signer.public_key,
-                        load_catalog(), report_xlsx=b"report", children=children)
+                        load_catalog(), report_xlsx=FAKE_XLSX, children=children)
 
 
 def dump(ws: Workspace, skip: tuple[str, ...] = ("audit", "import_rejections", "sqlite_sequence")) -> dict[str, list[str]]:

@@ -211,16 +211,16 @@ def test_cli_import_json_lines_and_exit_codes(district, signers, tmp_path):
     assert [json.loads(line) for line in first.stdout.splitlines()] == [
         {"file": str(good), "status": "accepted", "reason_code": "ok",
          "message": "Đã nhận báo cáo của Thị trấn Tiên Yên, kỳ 2025S1, lần gửi 1.",
-         "unit": TIEN_YEN, "period": "2025S1", "revision": 1, "declared": False}]
+         "unit": TIEN_YEN, "period": "2025S1", "revision": 1, "declared": False, "warnings": []}]
     assert run(str(good)).exit_code == 0  # a duplicate is fine
     mixed = run(str(good), str(held), str(bad), "--json")
     assert mixed.exit_code == 1
     rows = [json.loads(line) for line in mixed.stdout.splitlines()]
     assert [(r["status"], r["reason_code"]) for r in rows] == [
         ("duplicate", "duplicate"), ("held", "correction_unlinked"), ("rejected", "zip_truncated")]
-    # The documented keys stay; unit, period, revision and declared were added.
-    assert all(set(r) == {"file", "status", "reason_code", "message", "unit", "period", "revision", "declared"}
-               for r in rows)
+    # The documented keys stay; unit, period, revision, declared and warnings were added.
+    assert all(set(r) == {"file", "status", "reason_code", "message", "unit", "period", "revision", "declared",
+                          "warnings"} for r in rows)
     assert (rows[1]["unit"], rows[1]["period"], rows[1]["revision"]) == (HA_LAU, "2025S1", 2)
     # A file that is not even a zip: its name and why, no unit or period to tell.
     assert (rows[2]["unit"], rows[2]["period"], rows[2]["declared"]) == (None, None, False)

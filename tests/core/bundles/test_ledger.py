@@ -92,6 +92,22 @@ def test_accept_then_same_digest_is_a_no_op_duplicate(district, chain):
     assert actions == ["duplicate", "accept"]
 
 
+def test_header_unit_name_and_catalog_version_differences_warn_but_do_not_refuse(district, tien_yen, chain):
+    """The signed unit name and catalog version are compared with this program's unit list
+    and catalog: a difference is a note in the outcome (message and --json), never a refusal."""
+    plain = _import(district, chain[0], "a.zip")
+    assert plain.status == "accepted" and plain.warnings == () and "Lưu ý" not in plain.message
+    odd = make_bundle(tien_yen, FIRST, period="2024S2", catalog_version="82-2019.0",
+                      unit_name="Thị trấn Tiên Yên (tên cũ)")
+    outcome = _import(district, odd, "b.zip")
+    assert (outcome.status, outcome.reason_code) == ("accepted", "ok")
+    assert len(outcome.warnings) == 2
+    assert "«Thị trấn Tiên Yên (tên cũ)»" in outcome.warnings[0] and "«Thị trấn Tiên Yên»" in outcome.warnings[0]
+    assert "«82-2019.0»" in outcome.warnings[1]
+    assert all(w in outcome.message for w in outcome.warnings)
+    assert outcome.as_json()["warnings"] == list(outcome.warnings)
+
+
 def test_correction_supersedes_and_a_resent_old_revision_does_not_roll_back(district, chain):
     r1, r2, _r3 = chain
     assert _import(district, r1).status == "accepted"

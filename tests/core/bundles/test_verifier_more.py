@@ -9,13 +9,16 @@ import pytest
 
 from qnapp import keys
 from qnapp.bundles.layout import (
+    BAG_INFO,
     BAGIT,
     HEADER,
+    REPORT,
     Limits,
     TAGMANIFEST,
     JsonProblem,
     dumps,
     parse_manifest,
+    render_bag_info,
     render_manifest,
     strict_loads,
 )
@@ -122,6 +125,29 @@ def test_payload_codes(signer, lookup):
     extra = dict(ACTIVITIES[0], place="Nhà ông A")
     for rows in ([late], [odd], [flag], [extra]):
         assert _code(built(activities=rows), lookup) == "activities_invalid", rows
+
+
+def test_bundle_with_an_extra_payload_file_is_refused(good, signer, lookup):
+    """Validly signed by a trusted key, listed in the manifest, and still refused: the
+    format defines the payload files (names, type, size), so nothing else is stored."""
+    import io
+    import zipfile
+
+    def signed_with(name: str, data: bytes) -> bytes:  # bag-info's Payload-Oxum follows
+        members = dict(good.members, **{name: data})
+        sizes = {n: len(d) for n, d in members.items() if n.startswith("data/")}
+        members[BAG_INFO] = render_bag_info(json.loads(members[HEADER]), sizes)
+        return zip_of(resign(members, signer))
+
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("x.exe", b"MZ" + bytes(100))
+    assert _code(signed_with("data/inner.zip", inner.getvalue()), lookup) == "payload_not_allowed"
+    assert _code(signed_with("data/notes.json", b"[]\n"), lookup) == "payload_not_allowed"
+    # The one non-JSON payload must be a workbook, and no larger than its limit.
+    assert _code(signed_with(REPORT, b"#!/bin/sh\necho hi\n"), lookup) == "payload_not_allowed"
+    assert _code(good.data, lookup, limits=Limits(max_report_bytes=100)) == "payload_too_large"
+    assert verify_bundle(good.data, lookup, today=TODAY).digest == good.digest
 
 
 def test_strict_json():
