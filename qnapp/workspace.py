@@ -235,7 +235,7 @@ class Workspace:
             exports = self.store.get_setting(EXPORTS_KEY) or {}
         except DatabaseError:
             exports = {}
-        if exports.get("folder"):
+        if isinstance(exports.get("folder"), str):
             folders.add(Path(exports["folder"]))
         for file in (exports.get("periods") or {}).values():
             if not isinstance(file, str):
