@@ -81,9 +81,9 @@ class StartupChecks:
 def status_text(report: backup.StartupReport) -> str:
     checked = _("Đã kiểm tra cơ sở dữ liệu: tốt")
     when = backup.backup_time(report.latest) if report.latest is not None else None
-    if report.backup_error is not None:
-        saved = _("Chưa sao lưu được: {error}").format(error=str(report.backup_error).rstrip("."))
-        return "{} · {} · {}".format(checked, saved, backup_health.last_good_text(report.last_good))
+    if report.backup_error is not None:  # the age first: a long reason is cut off at the right
+        saved = _("Chưa sao lưu được · {last_good}").format(last_good=backup_health.last_good_text(report.last_good))
+        return "{} · {} · {}".format(saved, checked, report.backup_error)
     if when is None:
         return checked
     if report.made:
