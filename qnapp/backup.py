@@ -9,6 +9,13 @@ copying a data folder rewrites mtimes.
 A backup is written to ``<name>.part``, checked, flushed to disk, then renamed, so a
 crash never leaves a half-written file under a backup's name. Backups are single
 self-contained files (rollback journal, not WAL).
+
+(Over 400 lines: backup and restore share the naming, fsync and checked-write helpers.)
+
+A failed backup never stops work (the folder may be on a USB stick left at home): callers
+catch :class:`BackupFailed` and warn with ``backup_health.warning_text``, which gives the
+age of the last good backup (``last_good``, also kept beside the database so it is known
+while the backup folder cannot be reached).
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from qnapp import backup_health
+from qnapp.disk import disk_full_message, is_disk_full
 from qnapp.errors import DatabaseError
 from qnapp.file_lock import FileLock
 from qnapp.files import create_private_file, private_dir
@@ -48,6 +57,16 @@ BACKUP_FOLDER_KEY = "backup.folder"  # setting: the officer's backup folder (abs
 # One backup at a time in this process: the GUI's start-up backup and «Sao lưu ngay» may
 # run on two workers at once, and both would pick the same free name.
 _WRITING = threading.RLock()
+
+
+class BackupFailed(DatabaseError):
+    """A backup could not be made. ``folder``: where it was tried; ``last_good``: when the
+    newest good rotating backup was made (None: none is known)."""
+
+    def __init__(self, message: str, *, folder: Path, last_good: datetime | None):
+        super().__init__(message)
+        self.folder = folder
+        self.last_good = last_good
 
 
 def backup_folder(store: Store) -> Path:
@@ -159,8 +178,35 @@ def _write_file(copy_into, dest: Path) -> None:
         raise
 
 
-def _backup_error(err: BaseException) -> DatabaseError:
-    return DatabaseError(_("Không tạo được bản sao lưu: {error}").format(error=err))
+def _backup_error(err: BaseException, store: Store, directory: Path) -> BackupFailed:
+    if is_disk_full(err):
+        try:  # the copy is about as big as the database
+            needed = store.path.stat().st_size
+        except OSError:
+            needed = 0
+        shown: object = disk_full_message(directory, max(needed, 1024 * 1024))
+    elif isinstance(err, OSError):
+        shown = _("không ghi được vào thư mục {folder} ({error}); nếu thư mục nằm trên ổ USB "
+                  "hoặc ổ mạng, hãy cắm ổ hoặc nối mạng").format(folder=directory, error=err.strerror or err)
+    else:
+        shown = err
+    return BackupFailed(
+        _("Không tạo được bản sao lưu: {error}").format(error=shown),
+        folder=directory,
+        last_good=last_good_backup(store),
+    )
+
+
+def last_good_backup(store: Store) -> datetime | None:
+    """When the newest good rotating backup was made: from the backup folder when it can
+    be read, else from the time kept beside the database."""
+    found = [t for t in [backup_health.recorded_good(store.path)] if t is not None]
+    try:
+        rotating = [p for p in list_backups(backup_folder(store)) if backup_kind(p) == ""]
+        found += [t for t in [backup_time(rotating[0])] if t is not None] if rotating else []
+    except (OSError, DatabaseError):
+        pass
+    return max(found, default=None)
 
 
 def prune_backups(directory: str | Path, keep: int, *, protect: Path | None = None) -> list[Path]:
@@ -202,15 +248,29 @@ def make_backup(
     if kind and not re.fullmatch(r"[a-z]+", kind):
         raise ValueError("kind must be lowercase ASCII letters")
     directory = Path(dest_dir) if dest_dir is not None else backup_folder(store)
+    now = _vn(now)
     with _WRITING:
         try:
-            private_dir(directory)
-            dest = _new_name(directory, kind, _vn(now))
-            _write_file(store.backup_into, dest)
-        except (OSError, sqlite3.Error) as err:
-            raise _backup_error(err) from err
+            dest = _write_backup(store, directory, kind, now)
+        except (OSError, sqlite3.Error, DatabaseError) as err:  # DatabaseError: the copy's write, through the store
+            default = backup_dir_for(store.path)
+            if not (kind and dest_dir is None and directory != default):
+                raise _backup_error(err, store, directory) from err
+            # A safety copy (before an upgrade) must not wait for a USB stick: beside the database.
+            try:
+                dest = _write_backup(store, default, kind, now)
+            except (OSError, sqlite3.Error, DatabaseError) as again:
+                raise _backup_error(again, store, default) from again
         if not kind:
             prune_backups(directory, keep, protect=dest)
+            backup_health.remember_good(store.path, now)
+    return dest
+
+
+def _write_backup(store: Store, directory: Path, kind: str, now: datetime) -> Path:
+    private_dir(directory)
+    dest = _new_name(directory, kind, now)
+    _write_file(store.backup_into, dest)
     return dest
 
 
@@ -229,7 +289,10 @@ def backup_if_due(
     now = _vn(now)
     directory = Path(dest_dir) if dest_dir is not None else backup_folder(store)
     with _WRITING:  # a backup made meanwhile on another thread counts
-        rotating = [p for p in list_backups(directory) if backup_kind(p) == ""]
+        try:
+            rotating = [p for p in list_backups(directory) if backup_kind(p) == ""]
+        except OSError:  # unreadable: make_backup says why
+            rotating = []
         if rotating:
             latest = backup_time(rotating[0])
             assert latest is not None
@@ -241,11 +304,13 @@ def backup_if_due(
 @dataclass(frozen=True)
 class StartupReport:
     """What :func:`startup_checks` found: the newest rotating backup (None: there is
-    none), whether it was made just now, and why a due backup failed (None: it did not)."""
+    none), whether it was made just now, and why a due backup failed (None: it did not)
+    with when the last good one was made (``last_good``)."""
 
     latest: Path | None
     made: bool = False
     backup_error: DatabaseError | None = None
+    last_good: datetime | None = None
 
 
 def startup_checks(store: Store, *, backup_due: bool = True, now: datetime | None = None) -> StartupReport:
@@ -263,8 +328,12 @@ def startup_checks(store: Store, *, backup_due: bool = True, now: datetime | Non
             error = err
     if made is not None:
         return StartupReport(made, made=True)
-    rotating = [p for p in list_backups(backup_folder(store)) if backup_kind(p) == ""]
-    return StartupReport(rotating[0] if rotating else None, backup_error=error)
+    try:
+        rotating = [p for p in list_backups(backup_folder(store)) if backup_kind(p) == ""]
+    except OSError:
+        rotating = []
+    return StartupReport(rotating[0] if rotating else None, backup_error=error,
+                         last_good=getattr(error, "last_good", None))
 
 
 # --- restore -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from qnapp import __version__, backup, cli_i18n
+from qnapp import __version__, backup, backup_health, cli_i18n
 from qnapp.catalog import catalog_as_json, load_catalog
 from qnapp.errors import DataRejected, QnappError
 from qnapp.files import replacing
@@ -80,8 +80,9 @@ def main(ctx: click.Context, db_path: Path | None) -> None:
 
 
 @contextmanager
-def _workspace(ctx: click.Context, *, initialised: bool = True, writes: bool = False):
-    workspace = Workspace.open(ctx.obj)
+def _workspace(ctx: click.Context, *, initialised: bool = True, writes: bool = False, daily_backup: bool = True):
+    workspace = Workspace.open(ctx.obj, daily_backup=daily_backup)
+    warned = _warn_backup(workspace.backup_failure, set())
     ok = False
     try:
         if initialised:
@@ -89,8 +90,17 @@ def _workspace(ctx: click.Context, *, initialised: bool = True, writes: bool = F
         yield workspace
         ok = True
     finally:
-        # A rotating backup after each successful change; reads leave no trace.
-        workspace.close(backup_on_close=writes and ok)
+        # A rotating backup after each successful change; reads leave no trace. A failed
+        # backup is a warning: the exit code says what happened to the officer's work.
+        _warn_backup(workspace.close(backup_on_close=writes and ok), warned)
+
+
+def _warn_backup(failure: QnappError | None, warned: set[str]) -> set[str]:
+    """Print a failed backup's warning on stderr, once per message."""
+    if failure is not None and str(failure) not in warned:
+        warned.add(str(failure))
+        click.echo(backup_health.warning_text(failure), err=True)
+    return warned
 
 
 @main.command(help=N_("Thiết lập đơn vị và cán bộ cho cơ sở dữ liệu."))
@@ -284,7 +294,7 @@ def demo(ctx):
 @main.command("backup", help=N_("Sao lưu cơ sở dữ liệu ngay."))
 @click.pass_context
 def backup_cmd(ctx):
-    with _workspace(ctx, initialised=False) as ws:
+    with _workspace(ctx, initialised=False, daily_backup=False) as ws:  # this one is asked for: it fails loudly
         path = backup.make_backup(ws.store)
     click.echo(_("Đã sao lưu vào {path}").format(path=path))
 

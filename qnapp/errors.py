@@ -29,5 +29,13 @@ class DatabaseLockedError(DatabaseError):
     """Another qnapp instance already writes to this database."""
 
 
+class DatabaseDamagedError(DatabaseError):
+    """The file's pages are damaged (a failed page check): restore a backup."""
+
+
+class DiskFullError(DatabaseError):
+    """A write found no room on the disk; nothing is damaged (``qnapp.disk``)."""
+
+
 class NotInitialisedError(QnappError):
     """The database has no unit/officer yet (run ``qnapp init``)."""

@@ -35,9 +35,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from qnapp.disk import disk_full_message, is_disk_full
 from qnapp.errors import (
+    DatabaseDamagedError,
     DatabaseError,
     DatabaseLockedError,
+    DiskFullError,
     NewerDatabaseError,
     ValidationError,
 )
@@ -359,8 +362,19 @@ def read_only_uri(path: Path) -> str:
     return f"{file_uri(path)}?{flag}"
 
 
+# SQLite codes that say the file could not be read or written, not that it is damaged
+# (a read-only folder, a pulled USB cable): never reported as corruption.
+_ACCESS_CODES = ("SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_BUSY")
+
+
 def _corrupt(path: Path, err: BaseException) -> DatabaseError:
-    return DatabaseError(
+    """What a failed read of ``path`` means: a full disk, an unreadable file, or (only for
+    damaged pages, ``SQLITE_CORRUPT``/``SQLITE_NOTADB``) a damaged file."""
+    if is_disk_full(err):
+        return DiskFullError(disk_full_message(path.parent))
+    if str(getattr(err, "sqlite_errorname", "") or "").startswith(_ACCESS_CODES):
+        return DatabaseError(_("Không đọc được tệp {path}: {error}").format(path=path, error=err))
+    return DatabaseDamagedError(
         _(
             "Tệp {path} bị hỏng ({error}). Tệp được giữ nguyên; hãy khôi phục "
             "từ một bản sao lưu."
@@ -609,6 +623,8 @@ class Store:
             if conn is not None:
                 conn.close()
             lock.release()
+            if isinstance(err, sqlite3.Error) and is_disk_full(err):
+                raise DiskFullError(disk_full_message(path.parent)) from err
             if isinstance(err, sqlite3.Error):
                 raise DatabaseError(
                     _("Không mở được cơ sở dữ liệu {path}: {error}").format(path=path, error=err)
@@ -694,8 +710,10 @@ class Store:
             try:
                 yield
             except sqlite3.Error as err:
-                raise DatabaseError(
-                    _("Không đọc được cơ sở dữ liệu: {error}").format(error=err)
+                full = is_disk_full(err)  # reading grows the -shm index
+                raise (DiskFullError if full else DatabaseError)(
+                    _("Không đọc được cơ sở dữ liệu: {error}").format(
+                        error=disk_full_message(self._path.parent) if full else err)
                 ) from err
 
     @contextmanager
@@ -707,11 +725,12 @@ class Store:
                 with self.db.atomic():
                     yield self
             except sqlite3.Error as err:
-                raise DatabaseError(
+                full = is_disk_full(err)
+                raise (DiskFullError if full else DatabaseError)(
                     _(
                         "Không ghi được vào cơ sở dữ liệu, chưa có thay đổi nào được lưu: "
                         "{error}"
-                    ).format(error=err)
+                    ).format(error=disk_full_message(self._path.parent) if full else err)
                 ) from err
 
     def backup_into(self, target: sqlite3.Connection) -> None:

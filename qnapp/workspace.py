@@ -6,18 +6,19 @@ the periods, and applies the validation rules, so no caller repeats a business r
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qnapp import backup, periods
+from qnapp import backup, leftovers, periods
 from qnapp.files import write_atomic
 from qnapp.catalog import Catalog, DataElement, Indicator, load_catalog
-from qnapp.errors import NotInitialisedError, QnappError, ValidationError
+from qnapp.errors import DatabaseError, NotInitialisedError, QnappError, ValidationError
 from qnapp.i18n import N_, TranslatedNames, _
-from qnapp.paths import default_db_path
+from qnapp.paths import backup_dir_for, default_db_path
 from qnapp.periods import Period, parse_period
 from qnapp.store import Activity, Store
 from qnapp.text import clean_text, format_date, matches
@@ -33,6 +34,8 @@ from qnapp.validation import (
 
 if TYPE_CHECKING:
     from qnapp.minisign import PublicKey
+
+log = logging.getLogger(__name__)
 
 PROFILE_KEY = "profile"
 EXPORTS_KEY = "bundle_files"  # {"folder": last folder used, "periods": {period: file}}
@@ -179,29 +182,67 @@ class PeriodLock:
 class Workspace:
     def __init__(self, store: Store, catalog: Catalog | None = None):
         self.store = store
+        self.backup_failure: DatabaseError | None = None  # the daily backup's, when it failed
         self.catalog = catalog or load_catalog()
         self._profile: Profile | None = None  # set once, never changed: cached when read
 
     # -- life cycle ---------------------------------------------------------------
     @classmethod
-    def open(cls, db_path: str | Path | None = None, *, deferred_checks: bool = False) -> Workspace:
-        """Open the database, check its pages (``quick_check``) and make the daily backup.
+    def open(
+        cls, db_path: str | Path | None = None, *, deferred_checks: bool = False, daily_backup: bool = True
+    ) -> Workspace:
+        """Open the database, check its pages (``quick_check``), clean crash leftovers and
+        make the daily backup (``daily_backup=False``: not now).
 
-        ``deferred_checks=True`` (the GUI, so its window paints first) skips both; the
-        caller then runs ``backup.startup_checks`` itself, e.g. on a worker thread.
+        ``deferred_checks=True`` (the GUI, so its window paints first) skips all but the
+        opening; the caller then runs ``backup.startup_checks`` itself, e.g. on a worker
+        thread. A failed backup does not stop the opening: ``backup_failure`` says why.
         """
         store = Store.open(Path(db_path) if db_path else default_db_path(), check=not deferred_checks)
         workspace = cls(store)
-        if workspace.is_initialised and not deferred_checks:
-            backup.backup_if_due(store)
+        if not deferred_checks:
+            workspace.clean_leftovers()
+            if daily_backup and workspace.is_initialised:
+                try:
+                    backup.backup_if_due(store)
+                except DatabaseError as err:  # e.g. the USB stick holding the backups is not plugged in
+                    log.info("daily backup failed: %s", err)
+                    workspace.backup_failure = err
         return workspace
 
-    def close(self, *, backup_on_close: bool = True) -> None:
+    def close(self, *, backup_on_close: bool = True) -> DatabaseError | None:
+        """Close, after a rotating backup when ``backup_on_close``. A failed backup is
+        returned (and logged), never raised: the work is saved in the database."""
+        failure = None
         try:
             if backup_on_close and self.is_initialised:
-                backup.make_backup(self.store)
+                try:
+                    backup.make_backup(self.store)
+                except DatabaseError as err:
+                    log.info("backup on close failed: %s", err)
+                    failure = err
         finally:
             self.store.close()
+        return failure
+
+    def clean_leftovers(self) -> list[Path]:
+        """Delete stale crash leftovers (``qnapp.leftovers``) where this database writes:
+        its folder, its backup folders and the folders its reports were exported to."""
+        folders = {self.store.path.parent, backup_dir_for(self.store.path)}
+        legacy: list[Path] = []
+        try:
+            folders.add(backup.backup_folder(self.store))
+            exports = self.store.get_setting(EXPORTS_KEY) or {}
+        except DatabaseError:
+            exports = {}
+        if isinstance(exports.get("folder"), str):
+            folders.add(Path(exports["folder"]))
+        for file in (exports.get("periods") or {}).values():
+            if not isinstance(file, str):
+                continue
+            folders.add(Path(file).parent)
+            legacy.append(Path(file + ".tmp"))  # the name older versions wrote to
+        return leftovers.clean(folders, extra=legacy)
 
     def backup_now(self) -> Path:
         """A rotating backup of the database now; safe from a worker thread (the store

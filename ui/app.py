@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from qnapp import APP_NAME, __version__, logs
-from qnapp.errors import DatabaseError, DatabaseLockedError, NewerDatabaseError, QnappError
+from qnapp.errors import DatabaseError, DatabaseLockedError, DiskFullError, NewerDatabaseError, QnappError
 from qnapp.i18n import _, route_argparse, set_language
 from qnapp.paths import default_db_path, demo_db_path
 from qnapp.resources import resource_path
@@ -75,6 +75,8 @@ def open_error_text(err: DatabaseError) -> str:
         lead = _("Cơ sở dữ liệu đang được mở ở một cửa sổ qnapp khác.")
     elif isinstance(err, NewerDatabaseError):
         lead = _("Cơ sở dữ liệu do một phiên bản qnapp mới hơn tạo ra; hãy cập nhật qnapp.")
+    elif isinstance(err, DiskFullError):
+        lead = _("Không mở được cơ sở dữ liệu vì ổ đĩa đã đầy.")
     else:
         lead = _("Không mở được cơ sở dữ liệu.")
     return "{}\n\n{}".format(lead, err)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from qnapp import backup, backup_health
 from qnapp.i18n import _
 from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
@@ -345,5 +346,9 @@ class MainWindow(QMainWindow):
 
     def _backup_failed(self, err: BaseException) -> None:
         self.backup_action.setEnabled(True)
-        self.statusBar().clearMessage()
+        if isinstance(err, backup.BackupFailed):  # the work is saved; say how old the last copy is
+            self.statusBar().showMessage(_("Chưa sao lưu được · {last_good}").format(
+                last_good=backup_health.last_good_text(err.last_good)))
+        else:
+            self.statusBar().clearMessage()
         ops.show_error(self, err, self.dialogs)

@@ -12,8 +12,8 @@ import logging
 
 from PySide6.QtWidgets import QMainWindow
 
-from qnapp import backup
-from qnapp.errors import DatabaseError
+from qnapp import backup, backup_health
+from qnapp.errors import DatabaseDamagedError, DiskFullError
 from qnapp.i18n import _
 from qnapp.text import format_timestamp
 from qnapp.workspace import Workspace
@@ -46,24 +46,33 @@ class StartupChecks:
         store, due = self.workspace.store, self.workspace.is_initialised  # read on the GUI thread
         self.window.statusBar().showMessage(_("Đang kiểm tra cơ sở dữ liệu…"))
         log.info("start-up checks: running")
-        ops.run_in_background(
-            self.window, lambda: backup.startup_checks(store, backup_due=due), self._passed, self._failed
-        )
+        workspace = self.workspace
+
+        def checks() -> backup.StartupReport:
+            workspace.clean_leftovers()  # files only: the check still comes first for the database
+            return backup.startup_checks(store, backup_due=due)
+
+        ops.run_in_background(self.window, checks, self._passed, self._failed)
 
     def _passed(self, report: backup.StartupReport) -> None:
         self.done, self.report = True, report
         log.info("start-up checks: database ok, backup made: %s", report.made)
-        self.window.statusBar().showMessage(status_text(report), SHOWN_MS)
+        # A failed backup stays said until something replaces it.
+        self.window.statusBar().showMessage(status_text(report), 0 if report.backup_error else SHOWN_MS)
         if report.backup_error is not None:
             log.warning("start-up backup failed: %s", report.backup_error)
 
     def _failed(self, err: BaseException) -> None:
         self.done = True
-        self.damaged = isinstance(err, DatabaseError)
+        # Only damaged pages are «bị hỏng»: a full disk or an unreadable file is not.
+        self.damaged = isinstance(err, DatabaseDamagedError)
         log.error("start-up checks failed: %s", err)
         if self.damaged:
             self.window.statusBar().showMessage(_("Cơ sở dữ liệu bị hỏng: hãy khôi phục từ một bản sao lưu."))
             self.dialogs.error(self.window, _("Cơ sở dữ liệu bị hỏng — qnapp"), str(err))
+        elif isinstance(err, DiskFullError):
+            self.window.statusBar().showMessage(_("Ổ đĩa đã đầy: hãy giải phóng chỗ trống."))
+            self.dialogs.error(self.window, _("Ổ đĩa đã đầy — qnapp"), str(err))
         else:
             self.window.statusBar().clearMessage()
             ops.show_error(self.window, err, self.dialogs)
@@ -72,11 +81,12 @@ class StartupChecks:
 def status_text(report: backup.StartupReport) -> str:
     checked = _("Đã kiểm tra cơ sở dữ liệu: tốt")
     when = backup.backup_time(report.latest) if report.latest is not None else None
-    if report.backup_error is not None:
-        saved = _("Chưa sao lưu được: {error}").format(error=report.backup_error)
-    elif when is None:
+    if report.backup_error is not None:  # the age first: a long reason is cut off at the right
+        saved = _("Chưa sao lưu được · {last_good}").format(last_good=backup_health.last_good_text(report.last_good))
+        return "{} · {} · {}".format(saved, checked, report.backup_error)
+    if when is None:
         return checked
-    elif report.made:
+    if report.made:
         saved = _("Đã sao lưu lúc {moment}").format(moment=format_timestamp(when.isoformat()))
     else:
         saved = _("Bản sao lưu gần nhất: {moment}").format(moment=format_timestamp(when.isoformat()))

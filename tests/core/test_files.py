@@ -58,7 +58,8 @@ def test_database_and_backups_are_private_on_posix(tmp_path, usual_umask):
         ws.initialise("2021", "06862", "Nguyễn Thị Lan")
         backup = make_backup(ws.store)
         assert {p.name: _mode(p) for p in home.iterdir() if p.is_file()} == {
-            "qnapp.sqlite": 0o600, "qnapp.sqlite-wal": 0o600, "qnapp.sqlite-shm": 0o600, "qnapp.sqlite.lock": 0o600}
+            "qnapp.sqlite": 0o600, "qnapp.sqlite-wal": 0o600, "qnapp.sqlite-shm": 0o600, "qnapp.sqlite.lock": 0o600,
+            "qnapp.sqlite.lastbackup": 0o600}
         ws.close(backup_on_close=False)
     finally:
         logs.reset()
