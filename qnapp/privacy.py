@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from qnapp.errors import ValidationError
 from qnapp.i18n import N_, TranslatedNames, _
@@ -72,13 +72,13 @@ class Finding:
 
 # --- word lists (traditional tone placement; compared through search_key / fold_key) -----
 
-HONORIFICS = ("anh chị em ông bà cô chú bác cháu cụ bé dì cậu mợ thím").split()
+HONORIFICS = tuple("anh chị em ông bà cô chú bác cháu cụ bé dì cậu mợ thím".split())
 # Written without diacritics they are common words («ba» three, «co» to have): honoured
 # only in a text typed entirely without diacritics.
-FAMILY_NAMES = (
+FAMILY_NAMES = tuple((
     "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Đinh "
     "Trịnh Trương Lương Lưu Vương Triệu Mai Hà Tô Lâm Phùng Cao Chu Tạ Đàm Nông Lục Bế"
-).split()
+).split())
 # Without diacritics these read as other words («do» because, «ho» cough): they lead a
 # name only before «Thi» / «Van».
 AMBIGUOUS_BARE_FAMILY = frozenset("do ho ly ha mai to lam cao chu ta dam nong luc be".split())
@@ -106,7 +106,7 @@ COMMON_FAMILY_PAIRS = frozenset((
 # A name right after one of these is a school, a street or a place («trường Trần Phú»).
 PLACE_WORDS = frozenset((
     "trường đường phố phường xã quận huyện tỉnh cầu chợ đền lăng chùa học non tàng đài "
-    "thcs thpt thpt mn th kđt tp"
+    "thcs thpt mn th kđt tp"
 ).split())
 # People schools, streets and wards are named after; public, never a victim.
 FAMOUS = (
@@ -117,7 +117,7 @@ FAMOUS = (
     "Hoàng Hoa Thám", "Đinh Tiên Hoàng", "Ngô Quyền", "Lý Tự Trọng", "Trần Quốc Toản",
     "Nguyễn Huệ", "Phan Đình Phùng", "Lê Duẩn", "Nguyễn Văn Linh", "Phạm Văn Đồng",
     "Tôn Đức Thắng", "Nguyễn Thị Định", "Hà Huy Tập", "Lê Văn Tám", "Vũ Văn Hiếu",
-    "Hoàng Quốc Việt", "Nguyễn Bình", "Trần Quốc Nghiễn", "Lê Thánh Tông",
+    "Hoàng Quốc Việt", "Nguyễn Bình", "Trần Quốc Nghiễn",
 )
 
 _SYLLABLE = re.compile(
@@ -136,11 +136,15 @@ def _bare(words: tuple[str, ...] | frozenset[str]) -> frozenset[str]:
 
 
 @cache
-def _unit_names() -> tuple[str, ...]:
-    """Bare unit names of every tree, folded («ha lau», «co to»)."""
+def _public_names() -> tuple[re.Pattern, frozenset[str]]:
+    """One pattern over the folded, lower-case text for every unit name and famous name
+    (longest first), and the famous ones (public even after an honorific)."""
     from qnapp.units import load_trees
 
-    return tuple({fold_key(u.name) for tree in load_trees().values() for u in tree.units})
+    famous = frozenset(fold_key(n) for n in FAMOUS)
+    names = famous | {fold_key(u.name) for tree in load_trees().values() for u in tree.units}
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<![a-z0-9])(?:" + alternatives + r")(?![a-z0-9])"), famous
 
 
 def _fold_chars(text: str) -> str:
@@ -159,11 +163,11 @@ class _Token:
     text: str  # as typed (NFC)
     bare: str  # lower case, no diacritics
 
-    @property
+    @cached_property
     def key(self) -> str:
         return search_key(self.text)
 
-    @property
+    @cached_property
     def accented(self) -> bool:
         return fold_key(self.text) != self.text.lower()
 
@@ -185,16 +189,16 @@ class _Scan:
         return self.folded[self.tokens[i].end:self.tokens[j].start].isspace()
 
     def is_honorific(self, t: _Token) -> bool:
-        return t.key in _keys(tuple(HONORIFICS)) or (
-            self.plain and t.bare in _bare(tuple(HONORIFICS)))
+        return t.key in _keys(HONORIFICS) or (
+            self.plain and t.bare in _bare(HONORIFICS))
 
     def is_family(self, i: int) -> bool:
         t = self.tokens[i]
         if not t.capitalised:
             return False
-        if t.key in _keys(tuple(FAMILY_NAMES)):
+        if t.key in _keys(FAMILY_NAMES):
             return True
-        if t.accented or t.bare not in _bare(tuple(FAMILY_NAMES)):
+        if t.accented or t.bare not in _bare(FAMILY_NAMES):
             return False
         following = self.tokens[i + 1].bare if i + 1 < len(self.tokens) else ""
         return t.bare not in AMBIGUOUS_BARE_FAMILY or following in MIDDLE_MARKERS
@@ -205,18 +209,16 @@ class _Scan:
         lowered = self.folded.lower()
         starts = {t.start: i for i, t in enumerate(self.tokens)}
         spans: list[tuple[int, int]] = []
-        always = {fold_key(n) for n in FAMOUS}
-        names = sorted(always | set(_unit_names()), key=len, reverse=True)
-        for name in names:
-            for m in re.finditer(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", lowered):
-                i = starts.get(m.start())
-                if i is None or any(s <= m.start() < e for s, e in spans):
-                    continue
-                before = self.tokens[i - 1] if i > 0 and self._adjacent(i - 1, i) else None
-                if name not in always and before is not None and (
-                        self.is_honorific(before) or self.is_family(i - 1)):
-                    continue
-                spans.append((m.start(), m.end()))
+        pattern, famous = _public_names()
+        for m in pattern.finditer(lowered):
+            i = starts.get(m.start())
+            if i is None:
+                continue
+            before = self.tokens[i - 1] if i > 0 and self._adjacent(i - 1, i) else None
+            if m.group() not in famous and before is not None and (
+                    self.is_honorific(before) or self.is_family(i - 1)):
+                continue
+            spans.append((m.start(), m.end()))
         return spans
 
     def is_public(self, t: _Token) -> bool:
@@ -254,12 +256,14 @@ class _Scan:
                     continue
             if self.is_family(i):
                 before = toks[i - 1] if i > 0 else None
-                if before is not None and (before.key in _keys(PLACE_WORDS) or before.bare in _bare(PLACE_WORDS)):
-                    continue
+                if before is not None and (before.key in _keys(PLACE_WORDS) or (
+                        self.plain and before.bare in _bare(PLACE_WORDS))):
+                    continue  # «trường Trần Phú»; but «trưởng thôn Trần Văn Nam» is a person
                 n = self.chain(i, 3)
                 if n >= 2:  # «Trần Hoa» alone is too weak a sign; «chị Hoa» is caught above
                     pair = "{} {}".format(t.key, toks[i + 1].key)
-                    if pair in _keys(COMMON_FAMILY_PAIRS) or fold_key(pair) in _bare(COMMON_FAMILY_PAIRS):
+                    if pair in _keys(COMMON_FAMILY_PAIRS) or (
+                            self.plain and fold_key(pair) in _bare(COMMON_FAMILY_PAIRS)):
                         continue
                     found.append(Finding(t.start, toks[i + n].end, NAME))
         return found

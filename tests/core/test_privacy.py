@@ -26,6 +26,7 @@ FOUND = [
     ("cụ Lý ở thôn 2", [("name", "cụ Lý")]),
     ("bé Na 6 tuổi", [("name", "bé Na")]),
     ("Nguyễn Văn Nam đánh vợ", [("name", "Nguyễn Văn Nam")]),
+    ("trưởng thôn Trần Văn Nam báo", [("name", "Trần Văn Nam")]),
     ("Bổ sung Mai Thị Lan", [("name", "Mai Thị Lan")]),
     ("Bổ sung Nguyễn Thị Hoà", [("name", "Nguyễn Thị Hoà")]),  # new tone placement
     ("BỔ SUNG CHỊ NGUYỄN THỊ HOA", [("name", "CHỊ NGUYỄN THỊ HOA")]),
@@ -59,6 +60,7 @@ NOT_FOUND = [
     "Học tập và làm theo tấm gương đạo đức Hồ Chí Minh",
     "Kỷ niệm ngày sinh Bác Hồ 19/5",
     "Tuyên truyền tại Trường THCS Nguyễn Văn Cừ",
+    "Mít tinh tại đường Trần Quang Khải",
     "Gặp mặt Bà mẹ Việt Nam Anh hùng",
     "Hội Nghị Tuyên Truyền Cho Chị Em Phụ Nữ",
     "Hồ Sơ Vụ Việc Bạo Lực",
