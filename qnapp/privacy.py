@@ -278,7 +278,8 @@ _ID_WORDS = re.compile(r"(?:cccd|cmnd|can cuoc|chung minh|dinh danh)[^0-9]{0,20}
 _BIRTH = re.compile(
     r"(?<![a-z])(?:(\w+)\s+)?(?:sinh|s\.?n)\s*(?:nam|ngay(?:\s+thang\s+nam)?)?\s*:?\s*"
     r"(?:\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*(?:19|20)\d{2}|(?:19|20)\d{2})(?!\d)")
-_NOT_BIRTH_BEFORE = frozenset(["hoc", "ve", "hoi", "phat", "san", "sinh", "thu"])
+# «học sinh», «vệ sinh»…; «trẻ sinh năm 2025» counts births, it names nobody
+_NOT_BIRTH_BEFORE = frozenset(["hoc", "ve", "hoi", "phat", "san", "sinh", "thu", "tre"])
 _ADDRESSES = (
     re.compile(r"(?<![a-z])(?:so\s+nha|nha\s+so)\s*:?\s*\d+"),
     re.compile(r"(?<![a-z])so\s+\d+[a-z]?(?:/\d+)*\s*,?\s+(?:duong|pho|ngo|ngach|hem|kiet)(?![a-z])"),
