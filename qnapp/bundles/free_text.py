@@ -35,6 +35,12 @@ def reopen_reason_problem(reason: str | None) -> str | None:
         _("Lý do được gửi kèm báo cáo sửa lên đơn vị cấp trên."))
 
 
+def reason_to_reword(reason: str | None) -> bool:
+    """A period reopened with this stored reason (by a qnapp before the check) must be
+    given a new one before it is exported again (``reopen_period`` takes it)."""
+    return bool(privacy.kinds_found(reason))
+
+
 def refuse_personal_data(workspace: Workspace, period: Period, reason: str | None,
                          activities: Sequence[Mapping[str, Any]]) -> None:
     """The export-time safety net over the free text a bundle carries (the reason, the
@@ -43,8 +49,9 @@ def refuse_personal_data(workspace: Workspace, period: Period, reason: str | Non
     problems = []
     kinds = privacy.kinds_found(reason)
     if kinds:
-        problems.append(_("Lý do mở lại kỳ (ghi từ trước): có {what}. Hãy nêu lại lý do bằng "
-                          "lệnh «qnapp reopen {period} --reason \"…\"»: {how}.").format(
+        problems.append(_("Lý do mở lại kỳ (ghi từ trước): có {what}. Hãy nêu lại lý do (nút «Mở "
+                          "lại để sửa» ở trang «Gửi báo cáo» hoặc lệnh «qnapp reopen {period} "
+                          "--reason \"…\"»): {how}.").format(
             what=privacy.what_found(kinds), period=period.id, how=privacy.how_to_word(kinds)))
     types = {t.code: t.name for t in workspace.catalog.activity_types}
     for activity in activities:

@@ -17,8 +17,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qnapp import __version__, minisign, periods, privacy
-from qnapp.bundles.free_text import refuse_personal_data, reopen_reason_problem
+from qnapp import __version__, minisign, periods
+from qnapp.bundles.free_text import reason_to_reword, refuse_personal_data, reopen_reason_problem
 from qnapp.files import replacing, write_atomic
 from qnapp.bundles import locks
 from qnapp.bundles.layout import (
@@ -376,7 +376,7 @@ def reopen_period(workspace: Workspace, period_id: str, reason: str) -> int:
     now = now_iso()
     with store.transaction():
         lock = locks.latest_lock(store, unit_key, period.id)
-        if lock is not None and lock.reopened_at is not None and privacy.kinds_found(lock.reason):
+        if lock is not None and lock.reopened_at is not None and reason_to_reword(lock.reason):
             store.conn.execute(
                 "UPDATE locked_periods SET reason = ? WHERE unit = ? AND period = ? AND revision = ?",
                 [reason, unit_key, period.id, lock.revision])

@@ -95,6 +95,14 @@ def ask_reopen_reason(parent: QWidget | None, period_label: str) -> str | None:
     return ask(reopen_reason_dialog(parent, period_label))
 
 
+def can_reopen(state) -> bool:
+    """A sent period, or one reopened with a reason the export refuses (it names a
+    person: typed before the check) which must be given again."""
+    from qnapp.bundles.free_text import reason_to_reword  # lazy: not on start-up
+
+    return state.locked or (state.revision is not None and reason_to_reword(state.reopen_reason))
+
+
 def reopen_for_correction(parent: QWidget, workspace, dialogs, period_id: str,
                           ask_reason=ask_reopen_reason) -> int | None:
     """The one «Mở lại để sửa» flow (entry grid and «Gửi báo cáo»): a required reason, a
@@ -102,13 +110,13 @@ def reopen_for_correction(parent: QWidget, workspace, dialogs, period_id: str,
     from qnapp.bundles import reopen_period  # lazy: the bundle code is not on start-up
 
     state = workspace.export_state(period_id)
-    if not state.locked:
+    if not can_reopen(state):
         return None
     label = in_sentence(parse_period(state.period).label)
     reason = ask_reason(parent, label)
     if reason is None or not clean_text(reason):
         return None
-    if not dialogs.confirm(
+    if state.locked and not dialogs.confirm(  # a new reason alone needs no confirmation
         parent,
         _("Mở lại kỳ để sửa"),
         _(
