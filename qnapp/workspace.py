@@ -647,6 +647,7 @@ class Workspace:
             errors.append(_("Hãy chọn ít nhất một mục tiêu mà hoạt động phục vụ."))
         elif not set(objectives) <= valid_objectives:
             errors.append(_("Mục tiêu không hợp lệ."))
+        errors += self._personal_data_problems(title, draft.place, draft.note)
         if errors:
             raise ValidationError("\n".join(errors))
         return Activity(
@@ -663,6 +664,21 @@ class Workspace:
             objectives=objectives,
             note=clean_text(draft.note),
         )
+
+    @staticmethod
+    def _personal_data_problems(title: str, place: str | None, note: str | None) -> list[str]:
+        """The title travels in the bundle; place and note stay here but sit in backups
+        and CSV exports: none may name a person or carry an identifier (docs/bundles.md)."""
+        from qnapp.privacy import personal_data_problem
+
+        stays = _("Địa điểm và ghi chú nằm trong sổ hoạt động, các bản sao lưu và tệp CSV xuất ra.")
+        found = [
+            personal_data_problem(title, _("Tên hoạt động"),
+                                  _("Tên hoạt động được gửi kèm báo cáo lên đơn vị cấp trên.")),
+            personal_data_problem(place, _("Địa điểm"), stays),
+            personal_data_problem(note, _("Ghi chú"), stays),
+        ]
+        return [problem for problem in found if problem]
 
     def add_activity(self, draft: ActivityDraft) -> Activity:
         activity = self.validate_activity(draft)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qnapp import __version__, minisign, periods
+from qnapp.bundles.free_text import reason_to_reword, refuse_personal_data, reopen_reason_problem
 from qnapp.files import replacing, write_atomic
 from qnapp.bundles import locks
 from qnapp.bundles.layout import (
@@ -57,7 +58,6 @@ if TYPE_CHECKING:  # the workspace imports qnapp.bundles.locks; no import cycle 
     from qnapp.workspace import Workspace
 
 PERIOD_TYPE_ORDER = ("month", "quarter", "half", "year")  # fine → coarse (as the workspace)
-MAX_REASON_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -308,16 +308,17 @@ def export_bundle(
         raise ValidationError(
             _("Kỳ {period} chưa có số liệu hay hoạt động nào để gửi.").format(period=period.id)
         )
+    lock = locks.latest_lock(store, unit_key, period.id) if last is not None else None
+    reason = lock.reason if lock is not None and lock.reason else None
+    refuse_personal_data(workspace, period, reason, activities)  # data older than the check
     if signing_key is None:
         private_key, public_key = keys.load_signing_key(store, passphrase)
     else:
         private_key, public_key = signing_key
-    revision, supersedes, reason = 1, None, None
+    revision, supersedes = 1, None
     if last is not None:
-        lock = locks.latest_lock(store, unit_key, period.id)
         revision = last.revision + 1
         supersedes = last.digest
-        reason = lock.reason if lock is not None and lock.reason else None
     header = make_header(
         unit=workspace.unit, period=period, bundle_id=str(uuid.uuid4()), revision=revision,
         supersedes=supersedes, reason=reason, created_at=created_at or now_iso(),
@@ -360,20 +361,29 @@ def _record_export(workspace: Workspace, header: Mapping[str, Any], built: Built
 
 
 def reopen_period(workspace: Workspace, period_id: str, reason: str) -> int:
-    """Unlock a sent period for correction; returns the revision the next export gets."""
+    """Unlock a sent period for correction; returns the revision the next export gets.
+
+    A period already reopened with a reason that names a person (typed before the
+    check existed) takes a new reason: the export refuses the old one."""
     unit_key = workspace.require_profile().unit_key
     period = parse_period(period_id)
     reason = clean_text(reason)
-    if not reason:
-        raise ValidationError(_("Hãy nêu lý do mở lại kỳ (lý do được gửi kèm báo cáo sửa)."))
-    if len(reason) > MAX_REASON_CHARS:
-        raise ValidationError(
-            _("Lý do mở lại kỳ quá dài (tối đa {n} ký tự).").format(n=MAX_REASON_CHARS))
+    problem = reopen_reason_problem(reason)
+    if problem:
+        raise ValidationError(problem)
     store = workspace.store
     who = workspace.officer
     now = now_iso()
     with store.transaction():
         lock = locks.latest_lock(store, unit_key, period.id)
+        if lock is not None and lock.reopened_at is not None and reason_to_reword(lock.reason):
+            store.conn.execute(
+                "UPDATE locked_periods SET reason = ? WHERE unit = ? AND period = ? AND revision = ?",
+                [reason, unit_key, period.id, lock.revision])
+            store._audit(now, who, "update", "period_lock", f"{unit_key}/{period.id}",
+                         {"revision": lock.revision, "locked": False},
+                         {"revision": lock.revision, "locked": False, "reason": reason})
+            return lock.revision + 1
         if lock is None or lock.reopened_at is not None:
             raise QnappError(
                 _("Kỳ {period} chưa gửi báo cáo hoặc đã được mở lại; không cần mở lại.").format(

@@ -588,3 +588,17 @@ def test_a_form_error_follows_the_form_and_goes_once_it_is_right(qtbot, workspac
     assert workspace.activities() == []  # nothing saved until «Lưu»
     qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
     assert dlg.result() == QDialog.DialogCode.Accepted and len(workspace.activities()) == 1
+
+
+def test_a_note_with_a_phone_number_is_refused_in_the_form(qtbot, workspace):
+    dlg = ActivityDialog(workspace)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    fill_training_form(qtbot, dlg)
+    dlg.note_edit.setFocus()
+    type_text(dlg.note_edit, "Chị ấy xin gọi lại số 0912 345 678")
+    qtbot.mouseClick(dlg.ok_button, Qt.MouseButton.LeftButton)
+    assert dlg.isVisible() and dlg.saved is None and workspace.activities() == []
+    assert dlg.error_text().startswith("Ghi chú có số điện thoại.")
+    assert "0912" not in dlg.error_text()

@@ -134,3 +134,28 @@ def test_a_quarter_inside_a_sent_half_year_names_the_half_year_and_reopens_it(qt
     answer_reason_dialog(qtbot, REASON)
     page.reopen_button.click()
     assert not sent.export_state(PERIOD).locked and not page.lock_bar.isVisible()
+
+
+def test_reopen_reason_naming_a_victim_is_refused_in_the_dialog(qtbot, sent):
+    window, page = open_entry(qtbot, sent)
+    seen = {}
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ReasonDialog):
+            QTimer.singleShot(20, answer)
+            return
+        type_text(dialog.reason_edit, "Bổ sung chị Nguyễn Thị Hoa, 0912 345 678, bị chồng đánh")
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        seen["open"], seen["error"] = dialog.isVisible(), dialog.error_text()
+        dialog.reason_edit.clear()
+        type_text(dialog.reason_edit, REASON)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(page.reopen_button, Qt.MouseButton.LeftButton)
+
+    assert seen["open"], "the dialog stays open for a better wording"
+    assert seen["error"].startswith("Lý do mở lại kỳ có họ tên người, số điện thoại.")
+    assert "«một người bị bạo lực gia đình»" in seen["error"]
+    assert "Hoa" not in seen["error"] and "0912" not in seen["error"]
+    assert sent.export_state(PERIOD).reopen_reason == REASON  # only the reworded reason went in

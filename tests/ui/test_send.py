@@ -439,3 +439,29 @@ def test_a_refusal_banner_goes_once_the_officer_went_to_fix_it(qtbot, workspace,
     assert send.export_button.isEnabled()
     export(qtbot, send)
     assert workspace.export_state(PERIOD).locked
+
+
+def test_a_reason_naming_a_victim_stored_before_the_check_is_given_again_before_the_export(
+        qtbot, filled, tmp_path):
+    prompts = Prompts(tmp_path)
+    page = make_page(qtbot, filled, prompts)
+    export(qtbot, page)
+    with filled.store.transaction():  # reopened by a qnapp that did not check the reason
+        filled.store.conn.execute(
+            "UPDATE locked_periods SET reopened_at = '2025-07-01T08:00:00+07:00', reason = ? "
+            "WHERE period = ?", ["Bổ sung chị Nguyễn Thị Hoa, 0912 345 678", PERIOD])
+    page.refresh()
+    assert page.reopen_button.isEnabled()
+
+    with qtbot.waitSignal(page.failed, timeout=10_000) as blocker:
+        page.export_button.click()
+    message = blocker.args[0]
+    assert "Lý do mở lại kỳ (ghi từ trước): có họ tên người, số điện thoại." in message
+    assert "«Mở lại để sửa»" in message and "Hoa" not in message and "0912" not in message
+    assert not (tmp_path / "06862_2025S1_r2.zip").exists()
+
+    page.reopen_button.click()  # the reason prompt answers REASON
+    assert filled.export_state(PERIOD).reopen_reason == REASON
+    second = export(qtbot, page)
+    header = verify(filled, second.path).header
+    assert header["revision"] == 2 and header["reason"] == REASON

@@ -1,7 +1,10 @@
 """A required reason (reopening a sent period, refusing a held correction): the text
-travels with the decision, so a blank one is refused in the dialog."""
+travels with the decision, so a blank one is refused in the dialog, and so is one the
+core's ``check`` refuses (a reopening reason naming a person): the dialog stays open."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -13,9 +16,11 @@ from ui.dialogs.passphrase_dialog import ERROR_STYLE
 
 
 class ReasonDialog(QDialog):
-    def __init__(self, parent: QWidget | None, *, title: str, intro: str, ok_text: str, missing: str):
+    def __init__(self, parent: QWidget | None, *, title: str, intro: str, ok_text: str, missing: str,
+                 check: Callable[[str], str | None] | None = None):
         super().__init__(parent)
         self._missing = missing
+        self._check = check
         self.setWindowTitle(title)
         self.setMinimumWidth(480)
         intro_label = QLabel(intro, self)
@@ -53,8 +58,9 @@ class ReasonDialog(QDialog):
         return clean_text(self.reason_edit.toPlainText())
 
     def accept(self) -> None:
-        if not self.reason:
-            self.error_label.setText(self._missing)
+        problem = self._missing if not self.reason else (self._check(self.reason) if self._check else None)
+        if problem:
+            self.error_label.setText(problem)
             self.error_label.show()
             self.reason_edit.setFocus()
             return
@@ -62,6 +68,8 @@ class ReasonDialog(QDialog):
 
 
 def reopen_reason_dialog(parent: QWidget | None, period_label: str) -> ReasonDialog:
+    from qnapp.bundles.free_text import reopen_reason_problem
+
     return ReasonDialog(
         parent,
         title=_("Mở lại kỳ để sửa"),
@@ -71,6 +79,7 @@ def reopen_reason_dialog(parent: QWidget | None, period_label: str) -> ReasonDia
         ).format(period=period_label),
         ok_text=_("Mở lại"),
         missing=_("Hãy nêu lý do mở lại kỳ."),
+        check=reopen_reason_problem,
     )
 
 
@@ -86,6 +95,14 @@ def ask_reopen_reason(parent: QWidget | None, period_label: str) -> str | None:
     return ask(reopen_reason_dialog(parent, period_label))
 
 
+def can_reopen(state) -> bool:
+    """A sent period, or one reopened with a reason the export refuses (it names a
+    person: typed before the check) which must be given again."""
+    from qnapp.bundles.free_text import reason_to_reword  # lazy: not on start-up
+
+    return state.locked or (state.revision is not None and reason_to_reword(state.reopen_reason))
+
+
 def reopen_for_correction(parent: QWidget, workspace, dialogs, period_id: str,
                           ask_reason=ask_reopen_reason) -> int | None:
     """The one «Mở lại để sửa» flow (entry grid and «Gửi báo cáo»): a required reason, a
@@ -93,13 +110,13 @@ def reopen_for_correction(parent: QWidget, workspace, dialogs, period_id: str,
     from qnapp.bundles import reopen_period  # lazy: the bundle code is not on start-up
 
     state = workspace.export_state(period_id)
-    if not state.locked:
+    if not can_reopen(state):
         return None
     label = in_sentence(parse_period(state.period).label)
     reason = ask_reason(parent, label)
     if reason is None or not clean_text(reason):
         return None
-    if not dialogs.confirm(
+    if state.locked and not dialogs.confirm(  # a new reason alone needs no confirmation
         parent,
         _("Mở lại kỳ để sửa"),
         _(

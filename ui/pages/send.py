@@ -43,7 +43,7 @@ from qnapp.workspace import ExportState, Workspace
 from ui import ops
 from ui.dialog_service import DialogService
 from ui.dialogs.passphrase_dialog import ERROR_STYLE, ask_passphrase
-from ui.dialogs.reason_dialog import ask_reopen_reason, reopen_for_correction
+from ui.dialogs.reason_dialog import ask_reopen_reason, can_reopen, reopen_for_correction
 
 SavePathPrompt = Callable[[QWidget, str, Path, str], "str | None"]
 PassphrasePrompt = Callable[..., "str | None"]  # (parent, creating, *, intro=None, check=None)
@@ -297,7 +297,7 @@ class SendPage(QWidget):
     def _update_buttons(self) -> None:
         state, has_key, idle = self._state, self._public_key is not None, not self._busy
         self.export_button.setEnabled(idle and state is not None and (state.locked or has_key))
-        self.reopen_button.setEnabled(idle and state is not None and state.locked)
+        self.reopen_button.setEnabled(idle and state is not None and can_reopen(state))
         self.create_key_button.setVisible(not has_key)
         self.create_key_button.setEnabled(idle)
         self.new_key_button.setVisible(has_key)
@@ -489,7 +489,7 @@ class SendPage(QWidget):
 
     def reopen(self) -> None:
         state = self._state
-        if self._busy or state is None or not state.locked:
+        if self._busy or state is None or not can_reopen(state):
             return
         next_revision = reopen_for_correction(self, self.workspace, self.dialogs, state.period, self.ask_reason)
         if next_revision is None:
