@@ -20,6 +20,7 @@ from qnapp.paths import default_db_path, demo_db_path
 from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
 from ui import crash, qt_translator, settings
+from ui.dialog_service import DialogService
 from ui.first_paint import after_first_paint, exit_after_first_paint
 from ui.main_window import MainWindow
 from ui.startup_checks import StartupChecks
@@ -84,12 +85,18 @@ def _show_error(parent: QWidget | None, text: str) -> None:
     QMessageBox.critical(parent, _("Lỗi — qnapp"), text)
 
 
-def open_workspace(path: Path, *, demo: bool) -> Workspace | None:
+def open_workspace(path: Path, *, demo: bool, offer_restore: bool = True) -> Workspace | None:
     """Open (and for the demo, fill) the workspace; show what went wrong and give None.
-    Its page check and daily backup wait for the window's first paint (StartupChecks)."""
+    Its page check and daily backup wait for the window's first paint (StartupChecks).
+    A file that cannot be opened (damaged) gets the good backups offered first."""
     try:
         workspace = Workspace.open(path, deferred_checks=True)
     except DatabaseError as err:
+        if offer_restore and not isinstance(err, (DatabaseLockedError, NewerDatabaseError)):
+            from ui.restore_flow import offer_at_open
+
+            if offer_at_open(path, str(err)):
+                return open_workspace(path, demo=demo, offer_restore=False)
         _show_error(None, open_error_text(err))
         return None
     if demo and not workspace.is_initialised:
@@ -139,7 +146,8 @@ def _main(argv: list[str] | None) -> int:
         return run()
 
     demo = args.demo
-    workspace = open_workspace(demo_db_path() if demo else (args.db or default_db_path()), demo=demo)
+    path = demo_db_path() if demo else (args.db or default_db_path())
+    workspace = open_workspace(path, demo=demo)
     if workspace is None:
         return 1
     if not workspace.is_initialised:
@@ -149,14 +157,30 @@ def _main(argv: list[str] | None) -> int:
         result = WelcomeWizard(workspace).exec()
         if result == WelcomeWizard.DEMO:
             workspace.close(backup_on_close=False)
-            demo = True
-            workspace = open_workspace(demo_db_path(), demo=True)
+            demo, path = True, demo_db_path()
+            workspace = open_workspace(path, demo=True)
             if workspace is None:
                 return 1
         elif result != QDialog.DialogCode.Accepted:
             workspace.close(backup_on_close=False)
             return 0
 
+    while True:
+        code, choice = run_window(app, args, workspace, demo)
+        if choice is None:
+            return code
+        # «Khôi phục» was chosen: the window and the database are closed now.
+        from ui.restore_flow import restore_closed
+
+        restore_closed(None, choice, path, DialogService())
+        workspace = open_workspace(path, demo=demo)
+        if workspace is None:
+            return 1
+
+
+def run_window(app: QApplication, args: argparse.Namespace, workspace: Workspace, demo: bool):
+    """Show the main window until it closes, then close the workspace. Returns the exit
+    code and the backup chosen to restore (None: the officer quit)."""
     window = build_main_window(workspace, demo=demo)
     checks = StartupChecks(workspace, window, window.dialogs)  # runs after the first paint
     after_first_paint(window, lambda _painted: gc.enable())
@@ -168,13 +192,14 @@ def _main(argv: list[str] | None) -> int:
         watcher = exit_after_screenshot(app, window, args.screenshot)  # noqa: F841
     window.show_on_screen()
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         QThreadPool.globalInstance().waitForDone()  # a backup may still be running
         try:
-            # The rotating backup, unless the check found damaged pages: a broken copy must
-            # not rotate a good backup away.
-            workspace.close(backup_on_close=not checks.damaged)
+            # The rotating backup, unless the check found damaged pages (a broken copy must
+            # not rotate a good backup away) or a restore follows (it keeps the file aside).
+            workspace.close(backup_on_close=not checks.damaged and window.restore_choice is None)
         except QnappError as err:
             log.error("closing the workspace failed: %s", err)
             _show_error(None, _("Đóng cơ sở dữ liệu chưa trọn vẹn: {error}").format(error=err))
+    return code, window.restore_choice
