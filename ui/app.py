@@ -119,7 +119,40 @@ def build_main_window(workspace: Workspace, *, demo: bool = False) -> MainWindow
     return MainWindow(workspace, demo=demo)
 
 
+def cli_subcommand(argv: list[str]) -> str | None:
+    """The ``qnapp`` command-line subcommand ``argv`` asks for, or None for the window:
+    the packaged program runs them too (``qnapp --db TỆP restore BẢN_SAO``)."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in ("--db", "--screenshot"):  # options that take a value
+            next(tokens, None)
+        elif not token.startswith("-"):
+            from qnapp.cli import main as cli
+
+            return token if token in cli.commands else None
+    return None
+
+
+def run_cli(argv: list[str]) -> int:
+    """``qnapp.cli`` with ``argv``; its exit code. A windowed Windows build has no
+    stdout: it writes to the console it was started from (``qnapp-cli.exe``, beside it,
+    is the console program for scripts)."""
+    from qnapp import selftest
+    from qnapp.cli import main as cli
+
+    if sys.stdout is None or sys.stderr is None:
+        sys.stdout = sys.stderr = selftest.console("qnapp-cli.txt")
+    try:
+        cli.main(args=argv, prog_name="qnapp")
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if cli_subcommand(args):
+        return run_cli(args)
     try:
         return _main(argv)
     finally:
