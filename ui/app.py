@@ -92,7 +92,8 @@ def open_workspace(path: Path, *, demo: bool, offer_restore: bool = True) -> Wor
     try:
         workspace = Workspace.open(path, deferred_checks=True)
     except DatabaseError as err:
-        if offer_restore and not isinstance(err, (DatabaseLockedError, NewerDatabaseError)):
+        if (offer_restore and Path(path).is_file()
+                and not isinstance(err, (DatabaseLockedError, NewerDatabaseError))):
             from ui.restore_flow import offer_at_open
 
             if offer_at_open(path, str(err)):
