@@ -107,6 +107,7 @@ def test_failed_integrity_check_offers_the_newest_good_backups(qtbot, db_path):
 
     def choose_second(dialog):
         offered["labels"], offered["text"] = labels(dialog), all_text(dialog)
+        offered["fits"] = dialog.screen().availableGeometry().contains(dialog.frameGeometry())
         qtbot.keyClick(dialog.list, Qt.Key.Key_Down)  # from the newest to the one before
         qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
 
@@ -123,6 +124,7 @@ def test_failed_integrity_check_offers_the_newest_good_backups(qtbot, db_path):
         "03/06/2025 08:05 — qnapp-20250603-080500.sqlite",
     ]
     assert "bị hỏng" in offered["text"] and "được giữ nguyên một bản" in offered["text"]
+    assert offered["fits"]  # SQLite's long report of the damage is cut short
     assert window.restore_choice.path == made[1]
     assert db_path.read_bytes() == damaged  # nothing is replaced before the window closes
 

@@ -25,6 +25,15 @@ from qnapp.paths import backup_dir_for
 from ui.dialog_service import DialogService
 
 
+PROBLEM_CHARS = 300  # SQLite's report of a damaged file runs to hundreds of lines
+
+
+def short(problem: str) -> str:
+    """The start of a long error on one paragraph, so the dialog fits the screen."""
+    text = " ".join(problem.split())
+    return text if len(text) <= PROBLEM_CHARS else text[:PROBLEM_CHARS].rstrip() + "…"
+
+
 class RestoreDialog(QDialog):
     def __init__(
         self,
@@ -42,11 +51,13 @@ class RestoreDialog(QDialog):
         self.setMinimumWidth(560)
         if problem is not None:
             lead = _("Cơ sở dữ liệu bị hỏng:\n{problem}\n\nHãy khôi phục từ một bản sao lưu còn tốt.").format(
-                problem=problem)
+                problem=short(problem))
         else:
             lead = _("Chọn bản sao lưu để khôi phục. Số liệu nhập sau thời điểm sao lưu sẽ không còn.")
         intro = QLabel(lead, self)
         intro.setWordWrap(True)
+        if problem is not None:
+            intro.setToolTip(problem)
         self.list = QListWidget(self)
         self.list.setAccessibleName(_("Bản sao lưu còn tốt"))
         for choice in choices:
