@@ -32,7 +32,6 @@ from pathlib import Path
 from qnapp import backup_health
 from qnapp.disk import disk_full_message, is_disk_full
 from qnapp.errors import DatabaseError
-from qnapp.file_lock import FileLock
 from qnapp.files import create_private_file, private_dir
 from qnapp.i18n import _
 from qnapp.paths import backup_dir_for
@@ -355,7 +354,19 @@ def _healthy_sqlite(path: Path) -> bool:
 
 
 def _db_files(db_path: Path) -> list[Path]:
-    return [db_path, Path(str(db_path) + "-wal"), Path(str(db_path) + "-shm")]
+    return [db_path] + _side_files(db_path)
+
+
+def _side_files(db_path: Path) -> list[Path]:
+    # -journal too: a hot rollback journal beside the restored file would be "rolled back"
+    # into it, as a stale -wal would be replayed into it.
+    return [Path(str(db_path) + s) for s in ("-wal", "-shm", "-journal")]
+
+
+def restore_part(db_path: Path) -> Path:
+    """Where the restored database is built before it replaces ``db_path``: the same
+    folder, so the final rename stays on one file system (atomic)."""
+    return Path(str(db_path) + ".restore-part")
 
 
 def _safety_copy(db_path: Path, directory: Path, now: datetime, healthy: bool) -> Path:
@@ -369,13 +380,26 @@ def _safety_copy(db_path: Path, directory: Path, now: datetime, healthy: bool) -
         finally:
             src.close()
     else:
-        # Unreadable as SQLite: keep its raw bytes (and its -wal) for a specialist.
+        # Unreadable as SQLite: keep its raw bytes (and its side files) for a specialist.
         shutil.copyfile(db_path, create_private_file(dest))  # copyfile keeps the mode
-        wal = Path(str(db_path) + "-wal")
-        if wal.exists():
-            shutil.copyfile(wal, create_private_file(Path(str(dest) + "-wal")))
+        for side in _side_files(db_path)[::2]:  # -wal, -journal (-shm is rebuilt from them)
+            if side.exists():
+                shutil.copyfile(side, create_private_file(Path(str(dest) + side.name[len(db_path.name):])))
         _fsync_file(dest)
     return dest
+
+
+def _checkpoint(db_path: Path) -> None:
+    """Fold a sound database's -wal into its main file (and let SQLite delete the -wal), so
+    removing side files before the swap loses nothing even if we die right there."""
+    try:
+        conn = sqlite3.connect(str(db_path))
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        pass  # the safety copy holds the -wal's content anyway
 
 
 def restore_backup(
@@ -386,9 +410,12 @@ def restore_backup(
     Refused, with the current database untouched, unless the backup is a sound SQLite
     file (``integrity_check`` ok) holding a qnapp database not newer than this code, and
     no qnapp instance holds ``db_path`` (close the Store first). The current database is
-    first copied to ``qnapp-prerestore-….sqlite`` in its backup folder (None is returned
-    when there was no current database). Pages are copied with the SQLite backup API in
-    one transaction, so a crash mid-way leaves the old database.
+    first copied to ``qnapp-prerestore-….sqlite`` in its backup folder (a damaged one
+    byte for byte; None is returned when there was no current database).
+
+    Atomic: the restored file is built and checked beside the target
+    (:func:`restore_part`), flushed, then renamed over it; a crash at any point leaves
+    either the old file (damaged or not) or the restored one, never an empty database.
     """
     backup_file = Path(backup_file)
     db_path = Path(db_path)
@@ -406,21 +433,22 @@ def restore_backup(
         raise DatabaseError(
             _("Không tạo được thư mục {folder}: {error}").format(folder=db_path.parent, error=err)
         ) from err
-    lock: FileLock = lock_database(db_path)
+    lock = lock_database(db_path)
+    part = restore_part(db_path)
     try:
         safety = None
-        healthy = False
-        exists = db_path.exists() and db_path.stat().st_size > 0
         try:
+            part.unlink(missing_ok=True)  # left by a restore that died
+            exists = db_path.exists() and db_path.stat().st_size > 0
             if exists:
                 healthy = _healthy_sqlite(db_path)
                 safety = _safety_copy(db_path, backup_dir_for(db_path), _vn(now), healthy)
-            if exists and not healthy:
-                # The broken file is saved raw above; SQLite could not write into it.
-                for p in _db_files(db_path):
-                    p.unlink(missing_ok=True)
-            _copy_pages(backup_file, db_path)
+                if healthy:
+                    _checkpoint(db_path)
+            _build_restored(backup_file, part, like=db_path if exists else None)
+            _swap_in(part, db_path)
         except (OSError, sqlite3.Error) as err:
+            part.unlink(missing_ok=True)
             raise DatabaseError(
                 _("Không khôi phục được dữ liệu: {error}. Bản sao an toàn: {safety}").format(
                     error=err, safety=safety or "-"
@@ -431,15 +459,14 @@ def restore_backup(
         lock.release()
 
 
-def _copy_pages(backup_file: Path, db_path: Path) -> None:
+def _build_restored(backup_file: Path, part: Path, *, like: Path | None) -> None:
+    """Copy ``backup_file`` into the fresh file ``part``, check it, flush it to disk."""
     src = sqlite3.connect(read_only_uri(backup_file), uri=True)
     try:
-        dst = sqlite3.connect(str(db_path))
+        dst = sqlite3.connect(str(part))
         try:
-            dst.execute("PRAGMA synchronous=FULL")
-            # Leave WAL first: it checkpoints and lets the copy change the page size.
-            dst.execute("PRAGMA journal_mode=DELETE")
             src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file until opened
             result = dst.execute("PRAGMA integrity_check").fetchone()[0]
             if result != "ok":
                 raise sqlite3.DatabaseError(result)
@@ -447,3 +474,16 @@ def _copy_pages(backup_file: Path, db_path: Path) -> None:
             dst.close()
     finally:
         src.close()
+    if like is not None and os.name == "posix":
+        os.chmod(part, like.stat().st_mode & 0o777)  # keep the target's permissions
+    _fsync_file(part)
+
+
+def _swap_in(part: Path, db_path: Path) -> None:
+    """Rename ``part`` over ``db_path``. The target's side files go first: a -wal left
+    beside the new file would be replayed into it. Until the rename the old main file
+    stays in place (its -wal, if any, is in the safety copy or checkpointed)."""
+    for side in _side_files(db_path):
+        side.unlink(missing_ok=True)
+    os.replace(part, db_path)
+    _fsync_dir(db_path.parent)

@@ -304,7 +304,10 @@ def backup_cmd(ctx):
 @click.pass_context
 def restore(ctx, file):
     safety = backup.restore_backup(file, ctx.obj)
-    click.echo(_("Đã khôi phục từ {file}. Bản trước khi khôi phục được giữ ở {safety}").format(file=file, safety=safety))
+    if safety is None:  # there was no database before
+        click.echo(_("Đã khôi phục từ {file}.").format(file=file))
+    else:
+        click.echo(_("Đã khôi phục từ {file}. Bản trước khi khôi phục được giữ ở {safety}").format(file=file, safety=safety))
 
 
 from qnapp.cli_keys import keys as _keys  # noqa: E402 - registered last (it imports this module lazily)

@@ -164,16 +164,46 @@ def _step_report(ctx: Context) -> str:
     return _("{name}, {size} byte").format(name=path.name, size=path.stat().st_size)
 
 
+def command_lines() -> list[list[str]]:
+    """How this installation runs ``qnapp`` commands: in the frozen folder the console
+    ``qnapp-cli`` and the program itself (it hands subcommands to the command line);
+    from source, ``qnapp.cli`` under this Python."""
+    if getattr(sys, "frozen", False):
+        exe = Path(sys.executable)
+        cli = exe.with_name("qnapp-cli.exe" if sys.platform == "win32" else "qnapp-cli")
+        return [[str(cli)], [str(exe)]]
+    return [[sys.executable, "-c", "from qnapp.cli import main; main()"]]
+
+
+def _step_cli(ctx: Context) -> str:
+    import subprocess
+
+    from qnapp.backup import make_backup
+    from qnapp.store import inspect_file
+
+    saved = make_backup(ctx.parent.store, ctx.home / "usb")
+    done = []
+    for n, command in enumerate(command_lines()):
+        target = ctx.home / f"khoi_phuc_{n}.sqlite"
+        run = subprocess.run(command + ["--db", str(target), "restore", str(saved)],
+                             capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=120)
+        _check(run.returncode == 0, f"{Path(command[0]).name} restore: exit {run.returncode} {run.stderr.strip()}")
+        _check(bool(inspect_file(target, full_check=True)), f"{Path(command[0]).name}: nothing restored")
+        done.append(Path(command[0]).name)
+    return ", ".join(done)
+
+
 CORE_STEPS: tuple[Step, ...] = (
     Step("database", N_("Mở cơ sở dữ liệu tạm"), _step_database),
     Step("catalog", N_("Nạp danh mục chỉ tiêu và hai cây đơn vị"), _step_catalog),
     Step("key", N_("Tạo khóa ký"), _step_key),
     Step("bundle", N_("Xuất, kiểm tra và nhận gói báo cáo"), _step_bundle),
     Step("report", N_("Ghi báo cáo xlsx"), _step_report),
+    Step("cli", N_("Khôi phục bằng dòng lệnh (qnapp restore)"), _step_cli),
 )
 
 
-def _console() -> TextIO:
+def console(fallback: str = "qnapp-selftest.txt") -> TextIO:
     """Where to print. A windowed Windows build has no ``sys.stdout``: attach to the
     console of the command prompt that started it, else write to a file in the temp
     folder."""
@@ -187,7 +217,7 @@ def _console() -> TextIO:
                 return open("CONOUT$", "w", encoding="utf-8", errors="replace")  # noqa: SIM115
         except Exception:  # noqa: BLE001
             pass
-    return open(Path(tempfile.gettempdir()) / "qnapp-selftest.txt", "w", encoding="utf-8")  # noqa: SIM115
+    return open(Path(tempfile.gettempdir()) / fallback, "w", encoding="utf-8")  # noqa: SIM115
 
 
 def _say(out: TextIO, line: str) -> None:
@@ -200,7 +230,7 @@ def _say(out: TextIO, line: str) -> None:
 
 def run(steps: tuple[Step, ...] = CORE_STEPS, out: TextIO | None = None) -> int:
     """Run ``steps`` in a temporary ``QNAPP_HOME``; 0 when all pass, else 1."""
-    out = out or _console()
+    out = out or console()
     from qnapp import __version__
 
     _say(out, _("qnapp {version} – tự kiểm tra ({where})").format(

@@ -44,7 +44,7 @@ from qnapp.errors import (
     NewerDatabaseError,
     ValidationError,
 )
-from qnapp.file_lock import FileLock, LockHeld
+from qnapp.file_lock import DatabaseLock, LockHeld
 from qnapp.files import private_database, private_dir
 from qnapp.i18n import _
 from qnapp.periods import parse_period
@@ -467,20 +467,25 @@ def inspect_file(
     return tuple(names)
 
 
-def lock_database(path: str | Path) -> FileLock:
-    """Take the one-writer lock of ``path`` (``<db>.lock``) or raise DatabaseLockedError."""
+def _locked(path: Path) -> DatabaseLockedError:
+    return DatabaseLockedError(
+        _(
+            "Cơ sở dữ liệu {path} đang được một phiên qnapp khác sử dụng "
+            "(trên máy này hoặc máy khác dùng chung thư mục). Hãy đóng phiên đó "
+            "rồi thử lại."
+        ).format(path=path)
+    )
+
+
+def lock_database(path: str | Path) -> DatabaseLock:
+    """Take the one-writer lock of ``path`` or raise DatabaseLockedError. Keyed on the
+    file, not the name: a symlink or a hard link to an open database is refused too."""
     path = Path(path)
-    lock = FileLock(str(path) + ".lock")  # any thread may release it (the GUI closes late)
+    lock = DatabaseLock(path)  # any thread may release it (the GUI closes late)
     try:
         lock.acquire()
     except LockHeld:
-        raise DatabaseLockedError(
-            _(
-                "Cơ sở dữ liệu {path} đang được một phiên qnapp khác sử dụng "
-                "(trên máy này hoặc máy khác dùng chung thư mục). Hãy đóng phiên đó "
-                "rồi thử lại."
-            ).format(path=path)
-        ) from None
+        raise _locked(path) from None
     except OSError as err:
         raise DatabaseError(
             _("Không tạo được tệp khóa cho {path}: {error}").format(path=path, error=err)
@@ -578,11 +583,11 @@ class Store:
     a worker thread (one at a time); ``transaction()`` holds it for the whole block.
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock: FileLock):
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: DatabaseLock):
         self._path = path
         self._conn = conn
         self._db: Database | None = None
-        self._file_lock: FileLock | None = lock
+        self._file_lock: DatabaseLock | None = lock
         self._mutex = threading.RLock()
 
     # --- open / close -------------------------------------------------------------------
@@ -618,6 +623,10 @@ class Store:
                 log.warning("journal_mode is %s, not WAL, for %s", mode, path)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            try:
+                lock.cover_file()  # a new file exists only now
+            except LockHeld:
+                raise _locked(path) from None
             store = cls(path, conn, lock)
         except BaseException as err:
             if conn is not None:

@@ -20,6 +20,7 @@ from qnapp.paths import default_db_path, demo_db_path
 from qnapp.resources import resource_path
 from qnapp.workspace import Workspace
 from ui import crash, qt_translator, settings
+from ui.dialog_service import DialogService
 from ui.first_paint import after_first_paint, exit_after_first_paint
 from ui.main_window import MainWindow
 from ui.startup_checks import StartupChecks
@@ -86,12 +87,19 @@ def _show_error(parent: QWidget | None, text: str) -> None:
     QMessageBox.critical(parent, _("Lỗi — qnapp"), text)
 
 
-def open_workspace(path: Path, *, demo: bool) -> Workspace | None:
+def open_workspace(path: Path, *, demo: bool, offer_restore: bool = True) -> Workspace | None:
     """Open (and for the demo, fill) the workspace; show what went wrong and give None.
-    Its page check and daily backup wait for the window's first paint (StartupChecks)."""
+    Its page check and daily backup wait for the window's first paint (StartupChecks).
+    A file that cannot be opened (damaged) gets the good backups offered first."""
     try:
         workspace = Workspace.open(path, deferred_checks=True)
     except DatabaseError as err:
+        if (offer_restore and Path(path).is_file()
+                and not isinstance(err, (DatabaseLockedError, NewerDatabaseError))):
+            from ui.restore_flow import offer_at_open
+
+            if offer_at_open(path, str(err)):
+                return open_workspace(path, demo=demo, offer_restore=False)
         _show_error(None, open_error_text(err))
         return None
     if demo and not workspace.is_initialised:
@@ -114,7 +122,40 @@ def build_main_window(workspace: Workspace, *, demo: bool = False) -> MainWindow
     return MainWindow(workspace, demo=demo)
 
 
+def cli_subcommand(argv: list[str]) -> str | None:
+    """The ``qnapp`` command-line subcommand ``argv`` asks for, or None for the window:
+    the packaged program runs them too (``qnapp --db TỆP restore BẢN_SAO``)."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in ("--db", "--screenshot"):  # options that take a value
+            next(tokens, None)
+        elif not token.startswith("-"):
+            from qnapp.cli import main as cli
+
+            return token if token in cli.commands else None
+    return None
+
+
+def run_cli(argv: list[str]) -> int:
+    """``qnapp.cli`` with ``argv``; its exit code. A windowed Windows build has no
+    stdout: it writes to the console it was started from (``qnapp-cli.exe``, beside it,
+    is the console program for scripts)."""
+    from qnapp import selftest
+    from qnapp.cli import main as cli
+
+    if sys.stdout is None or sys.stderr is None:
+        sys.stdout = sys.stderr = selftest.console("qnapp-cli.txt")
+    try:
+        cli.main(args=argv, prog_name="qnapp")
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if cli_subcommand(args):
+        return run_cli(args)
     try:
         return _main(argv)
     finally:
@@ -141,7 +182,8 @@ def _main(argv: list[str] | None) -> int:
         return run()
 
     demo = args.demo
-    workspace = open_workspace(demo_db_path() if demo else (args.db or default_db_path()), demo=demo)
+    path = demo_db_path() if demo else (args.db or default_db_path())
+    workspace = open_workspace(path, demo=demo)
     if workspace is None:
         return 1
     if not workspace.is_initialised:
@@ -151,14 +193,30 @@ def _main(argv: list[str] | None) -> int:
         result = WelcomeWizard(workspace).exec()
         if result == WelcomeWizard.DEMO:
             workspace.close(backup_on_close=False)
-            demo = True
-            workspace = open_workspace(demo_db_path(), demo=True)
+            demo, path = True, demo_db_path()
+            workspace = open_workspace(path, demo=True)
             if workspace is None:
                 return 1
         elif result != QDialog.DialogCode.Accepted:
             workspace.close(backup_on_close=False)
             return 0
 
+    while True:
+        code, choice = run_window(app, args, workspace, demo)
+        if choice is None:
+            return code
+        # «Khôi phục» was chosen: the window and the database are closed now.
+        from ui.restore_flow import restore_closed
+
+        restore_closed(None, choice, path, DialogService())
+        workspace = open_workspace(path, demo=demo)
+        if workspace is None:
+            return 1
+
+
+def run_window(app: QApplication, args: argparse.Namespace, workspace: Workspace, demo: bool):
+    """Show the main window until it closes, then close the workspace. Returns the exit
+    code and the backup chosen to restore (None: the officer quit)."""
     window = build_main_window(workspace, demo=demo)
     checks = StartupChecks(workspace, window, window.dialogs)  # runs after the first paint
     after_first_paint(window, lambda _painted: gc.enable())
@@ -170,13 +228,14 @@ def _main(argv: list[str] | None) -> int:
         watcher = exit_after_screenshot(app, window, args.screenshot)  # noqa: F841
     window.show_on_screen()
     try:
-        return app.exec()
+        code = app.exec()
     finally:
         QThreadPool.globalInstance().waitForDone()  # a backup may still be running
         try:
-            # The rotating backup, unless the check found damaged pages: a broken copy must
-            # not rotate a good backup away.
-            workspace.close(backup_on_close=not checks.damaged)
+            # The rotating backup, unless the check found damaged pages (a broken copy must
+            # not rotate a good backup away) or a restore follows (it keeps the file aside).
+            workspace.close(backup_on_close=not checks.damaged and window.restore_choice is None)
         except QnappError as err:
             log.error("closing the workspace failed: %s", err)
             _show_error(None, _("Đóng cơ sở dữ liệu chưa trọn vẹn: {error}").format(error=err))
+    return code, window.restore_choice

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title.format(unit=unit.full_name))
         self.setWindowIcon(QIcon(str(resource_path("icons", "qnapp.png"))))
         self.maximise_on_show = False  # set by fit_to_screen when nothing remembered fits
+        self.restore_choice = None  # a backup chosen to restore: ui/app.py restores after closing
 
         self.period_picker = PeriodPicker(workspace)
         period_id = self.period_picker.period_id
@@ -232,6 +233,9 @@ class MainWindow(QMainWindow):
         self.backup_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.backup_action.triggered.connect(self.backup_now)
         menu.addAction(self.backup_action)
+        self.restore_action = QAction(_("&Khôi phục từ bản sao lưu…"), self)
+        self.restore_action.triggered.connect(self.offer_restore)
+        menu.addAction(self.restore_action)
         menu.addSeparator()
         quit_action = QAction(_("&Thoát"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -332,6 +336,11 @@ class MainWindow(QMainWindow):
             self._entry_page.refresh_lock()
         if self._send_page is not None:
             self._send_page.refresh()
+
+    def offer_restore(self) -> None:
+        from ui.restore_flow import offer_in_window  # rarely used: off the start-up path
+
+        offer_in_window(self)
 
     def backup_now(self) -> None:
         self.backup_action.setEnabled(False)

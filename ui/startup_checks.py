@@ -69,13 +69,20 @@ class StartupChecks:
         log.error("start-up checks failed: %s", err)
         if self.damaged:
             self.window.statusBar().showMessage(_("Cơ sở dữ liệu bị hỏng: hãy khôi phục từ một bản sao lưu."))
-            self.dialogs.error(self.window, _("Cơ sở dữ liệu bị hỏng — qnapp"), str(err))
+            self.offer_restore(str(err))
         elif isinstance(err, DiskFullError):
             self.window.statusBar().showMessage(_("Ổ đĩa đã đầy: hãy giải phóng chỗ trống."))
             self.dialogs.error(self.window, _("Ổ đĩa đã đầy — qnapp"), str(err))
         else:
             self.window.statusBar().clearMessage()
             ops.show_error(self.window, err, self.dialogs)
+
+
+    def offer_restore(self, problem: str) -> None:
+        """The newest good backups, «Khôi phục» (``ui/restore_flow.py``)."""
+        from ui.restore_flow import offer_in_window  # only after a failed check
+
+        offer_in_window(self.window, problem=problem)
 
 
 def status_text(report: backup.StartupReport) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLabel
 
 import ui.app as app_module
 from qnapp import backup
@@ -15,6 +16,7 @@ from tests.conftest import COMMUNE_CODE, COMMUNE_TREE, OFFICER
 from tests.core.test_startup_checks import make_damaged
 from ui.app import build_main_window
 from ui.dialog_service import RecordingDialogService
+from ui.dialogs.restore_dialog import RestoreDialog
 from ui.first_paint import after_first_paint
 from ui.startup_checks import StartupChecks
 
@@ -70,17 +72,29 @@ def test_a_recent_backup_is_named_instead_of_making_another(qtbot, db_path):
         ws.close(backup_on_close=False)
 
 
-def test_damaged_database_is_shown_in_an_error_dialog_and_not_backed_up(qtbot, db_path):
+def test_damaged_database_offers_a_restore_and_is_not_backed_up(qtbot, db_path):
     make_damaged(db_path)
     ws, window, checks = open_window(qtbot, db_path)
+    offered = []
+
+    def close_it():  # the restore dialog is modal: read it, then close it with Escape
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, RestoreDialog):
+            return
+        timer.stop()
+        offered.append("\n".join(label.text() for label in dialog.findChildren(QLabel)))
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    timer = QTimer()
+    timer.timeout.connect(close_it)
+    timer.start(20)
     try:
         window.show()  # it opens: the officer sees the window, then the problem
-        qtbot.waitUntil(lambda: checks.done)
+        qtbot.waitUntil(lambda: checks.done and bool(offered))
         assert checks.damaged
-        [(kind, title, text)] = window.dialogs.calls
-        assert (kind, title) == ("error", "Cơ sở dữ liệu bị hỏng — qnapp")
-        assert "bị hỏng" in text and "khôi phục từ một bản sao lưu" in text
+        assert "bị hỏng" in offered[0] and "Không tìm thấy bản sao lưu còn tốt" in offered[0]
         assert window.statusBar().currentMessage() == "Cơ sở dữ liệu bị hỏng: hãy khôi phục từ một bản sao lưu."
+        assert window.isVisible() and window.restore_choice is None  # closed: nothing restored
         assert not backup_dir_for(db_path).exists()
     finally:
         ws.close(backup_on_close=False)
