@@ -1,5 +1,6 @@
-"""Crash leftovers cleaned at start: a backup's ``.part`` file (as big as the database)
-and an atomic writer's ``<file>.qnapp-<pid>.tmp`` (an export killed midway).
+"""Crash leftovers cleaned at start: a backup's ``.part`` file and a restore's
+``<db>.restore-part`` (each as big as the database), and an atomic writer's
+``<file>.qnapp-<pid>.tmp`` (an export killed midway).
 
 Only files untouched for :data:`STALE_AFTER` go: another qnapp (this machine, or another
 one sharing the folder) may be writing one right now, and a writer touches its file
@@ -20,6 +21,7 @@ STALE_AFTER = 3600.0  # seconds
 _LEFTOVER = re.compile(
     r"qnapp-(?:[a-z]+-)?\d{8}-\d{6}(?:-\d+)?\.sqlite\.part"  # qnapp.backup's temporary copy
     r"|.+\.qnapp-\d+\.tmp"  # qnapp.files.replacing
+    r"|.+\.restore-part"  # qnapp.backup's restore killed before its rename
 )
 
 

@@ -40,6 +40,7 @@ def test_stale_part_and_tmp_files_are_cleaned_at_start(db_path, tmp_path):
         aged(reports / "b.zip.qnapp-4242.tmp"),  # an export killed midway
         aged(reports / "b.zip.tmp"),  # the name older versions wrote to
         aged(db_path.parent / "report.xlsx.qnapp-4242.tmp"),
+        aged(db_path.parent / (db_path.name + ".restore-part")),  # a restore killed midway
     ]
     kept = [
         aged(usb / "qnapp-20250603-090000.sqlite.part", seconds=60),  # maybe being written now
