@@ -19,11 +19,11 @@ from typing import Any
 from qnapp import formula
 from qnapp.formula import Formula, Lookup
 from qnapp.i18n import _
+from qnapp.periods import PERIOD_TYPES
 from qnapp.resources import resource_path
 
 LEVELS = ("commune", "district", "province")
 CATEGORIES = ("nam", "nu")
-PERIOD_TYPES = ("year", "half", "quarter", "month")
 AGGREGATIONS = ("sum", "last")
 VALUE_TYPES = ("count", "number", "bool")
 OPS = (">=", ">", "<=", "<", "=", "bool")

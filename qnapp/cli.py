@@ -17,7 +17,7 @@ from qnapp.errors import DataRejected, QnappError
 from qnapp.files import replacing
 from qnapp.i18n import N_, _
 from qnapp.paths import default_db_path, demo_db_path
-from qnapp.periods import due_date, periods_in_year
+from qnapp.periods import PERIOD_TYPES, due_date, periods_in_year
 from qnapp.text import format_date
 from qnapp.units import load_tree
 from qnapp.workspace import Workspace
@@ -142,7 +142,6 @@ def catalog(as_json):
             click.echo(f"  {indicator.code}  {indicator.name}  [{targets}]")
 
 
-PERIOD_TYPES = ("year", "half", "quarter", "month")
 
 
 @main.command(help=N_("Liệt kê các kỳ báo cáo của một năm, với thời gian chốt số liệu và hạn gửi (với một cơ sở "

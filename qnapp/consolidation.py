@@ -51,7 +51,7 @@ from qnapp.bundles.custody import (
 )
 from qnapp.bundles.layout import HEADER, REPORT_TYPE
 from qnapp.catalog import DataElement
-from qnapp.periods import PERIOD_TYPES, due_date, parse_period
+from qnapp.periods import due_date, finer_or_same, parse_period
 from qnapp.units import Unit, get_unit, load_tree, sorted_by_name
 from qnapp.validation import effective_total
 
@@ -124,10 +124,6 @@ def _current_values(workspace: Workspace, period_id: str, *, via: str | None = N
     return out
 
 
-def _coarser(period_type: str, than: str) -> bool:
-    return PERIOD_TYPES.index(period_type) < PERIOD_TYPES.index(than)  # PERIOD_TYPES: coarse → fine
-
-
 def _child_values(workspace: Workspace, period_id: str, elements: tuple[DataElement, ...],
                   *, via: str | None = None) -> dict[str, Values]:
     """Each child's figures for ``period_id``: its bundle of the period, plus coarser
@@ -135,7 +131,7 @@ def _child_values(workspace: Workspace, period_id: str, elements: tuple[DataElem
     period = parse_period(period_id)
     out = _current_values(workspace, period.id, via=via)
     for element in elements:
-        if not _coarser(element.period_type, period.type) or element.aggregation != "last":
+        if finer_or_same(element.period_type, period.type) or element.aggregation != "last":
             continue
         outer = _current_values(workspace, period.enclosing(element.period_type).id, via=via)
         for unit, values in outer.items():
@@ -165,7 +161,7 @@ def _each_child_values(conn, period_id: str, elements: tuple[DataElement, ...]):
     period = parse_period(period_id)
     carried: list[tuple[str, str]] = []  # (element code, enclosing period id), in element order
     for element in elements:
-        if _coarser(element.period_type, period.type) and element.aggregation == "last":
+        if not finer_or_same(element.period_type, period.type) and element.aggregation == "last":
             carried.append((element.code, period.enclosing(element.period_type).id))
     periods = sorted({period.id, *(p for _code, p in carried)})
     marks = ", ".join("?" * len(periods))
@@ -269,7 +265,7 @@ def status(workspace: Workspace, period_id: str) -> dict:
         for c in _cells_for(workspace, period.id, children_of(workspace))
     ]
     wanted = {e.code for e in workspace.catalog.elements_for(workspace.unit.level)
-              if not _coarser(e.period_type, period.type)}
+              if finer_or_same(e.period_type, period.type)}
     values = [
         {"element": code, "category": category, "value": _json_number(value)}
         for (code, category), value in sorted(workspace.period_values(period.id).items())

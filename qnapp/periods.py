@@ -28,6 +28,16 @@ PERIOD_TYPES: tuple[str, ...] = (YEAR, HALF, QUARTER, MONTH)  # coarse → fine
 _SPAN = {YEAR: 12, HALF: 6, QUARTER: 3, MONTH: 1}
 _COUNT = {YEAR: 1, HALF: 2, QUARTER: 4, MONTH: 12}
 _RANK = {t: i for i, t in enumerate(PERIOD_TYPES)}
+FINE_TO_COARSE: tuple[str, ...] = PERIOD_TYPES[::-1]
+
+
+def finer(period_type: str, than: str) -> bool:
+    """``month`` is finer than ``quarter``; a type is not finer than itself."""
+    return _RANK[period_type] > _RANK[than]
+
+
+def finer_or_same(period_type: str, than: str) -> bool:
+    return _RANK[period_type] >= _RANK[than]
 
 # Years whose windows and neighbours stay inside datetime.date's range.
 MIN_YEAR = 1901

@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 PROFILE_KEY = "profile"
 EXPORTS_KEY = "bundle_files"  # {"folder": last folder used, "periods": {period: file}}
-PERIOD_TYPE_ORDER = ("month", "quarter", "half", "year")
 
 
 @dataclass(frozen=True)
@@ -306,7 +305,7 @@ class Workspace:
         """Period types for which this unit records something, finest first."""
         level = self.unit.level
         types = {e.period_type for e in self.catalog.elements_for(level)}
-        return [t for t in PERIOD_TYPE_ORDER if t in types]
+        return [t for t in periods.FINE_TO_COARSE if t in types]
 
     def current_period(self, today: date | None = None, period_type: str = "half") -> Period:
         """The period to work on today; a unit of a past tree stays on the last period
@@ -388,7 +387,7 @@ class Workspace:
             codes = {e.code for e in elements}
             if period_type == period.type:
                 result.update({k: v for k, v in own.items() if k[0] in codes})
-            elif _finer(period_type, period.type):
+            elif periods.finer(period_type, period.type):
                 subs = [p.id for p in period.sub_periods(period_type)]
                 per_sub = self.store.get_values_many(unit_key, subs)
                 for element in elements:
@@ -412,7 +411,7 @@ class Workspace:
         shown = {
             e.code
             for e in self.catalog.elements_for(level)
-            if e.period_type == period.type or _finer(e.period_type, period.type)
+            if e.period_type == period.type or periods.finer(e.period_type, period.type)
         }
         consolidated = self.consolidated_codes()
         placed: set[str] = set()
@@ -478,7 +477,7 @@ class Workspace:
         for element in self.catalog.elements_of_indicator(indicator.code):
             if not element.min_per_period or self.unit.level not in element.levels:
                 continue
-            if element.period_type != period.type and not _finer(element.period_type, period.type):
+            if element.period_type != period.type and not periods.finer(element.period_type, period.type):
                 continue
             subs = [p.id for p in period.sub_periods(element.period_type)]
             per_sub = self.store.get_values_many(unit_key, subs)
@@ -736,10 +735,6 @@ def last_report_day(valid_to: date | None) -> date | None:
 
 def in_action_month(activity: Activity) -> bool:
     return periods.in_action_month(activity.date)
-
-
-def _finer(period_type: str, than: str) -> bool:
-    return PERIOD_TYPE_ORDER.index(period_type) < PERIOD_TYPE_ORDER.index(than)
 
 
 def _check_period_type(element: DataElement, period: Period) -> None:

@@ -324,7 +324,7 @@ def verify_children(
 
     # The sender's child-level figures are exactly the sum of its children's.
     elements = [e for e in consolidated_elements(catalog, sender)
-                if periods_mod.PERIOD_TYPES.index(e.period_type) >= periods_mod.PERIOD_TYPES.index(period.type)]
+                if periods_mod.finer_or_same(e.period_type, period.type)]
     codes = {e.code for e in elements}
     sent = {k: v for k, v in rows_to_values(aggregates).items() if k[0] in codes}
     summed = combine(elements, [rows_to_values(c.aggregates) for c in children])

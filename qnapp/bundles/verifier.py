@@ -430,8 +430,6 @@ def parse_aggregates(data: bytes, catalog: Catalog, level: str, period, limits: 
                         max_string=200, max_items=limits.max_json_items, allow_float=True)
     _need(isinstance(rows, list), "not a list")
     allowed = {e.code: e for e in catalog.elements_for(level)}
-    rank = periods_mod.PERIOD_TYPES.index
-    period_rank = rank(period.type)
     rules: dict[str, tuple[tuple[str, ...], str]] = {}  # element code → its checks, once
     previous = None
     for row in rows:
@@ -442,7 +440,7 @@ def parse_aggregates(data: bytes, catalog: Catalog, level: str, period, limits: 
             _need(isinstance(code, str) and ELEMENT_RE.fullmatch(code) is not None, "element code")
             element = allowed.get(code)
             _need(element is not None, f"element {code} is not recorded at level {level}")
-            _need(rank(element.period_type) >= period_rank, f"element {code} is coarser than the period")
+            _need(periods_mod.finer_or_same(element.period_type, period.type), f"element {code} is coarser than the period")
             rule = rules[code] = (("nam", "nu", "") if element.disaggregated else ("",),
                                   element.value_type)
         categories, value_type = rule

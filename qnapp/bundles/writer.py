@@ -47,7 +47,7 @@ from qnapp.catalog import Catalog, DataElement
 from qnapp.errors import QnappError, ValidationError
 from qnapp.i18n import _, official_vietnamese
 from qnapp.minisign import PublicKey
-from qnapp.periods import Period, parse_period
+from qnapp.periods import Period, finer_or_same, parse_period
 from qnapp.store import Activity
 from qnapp.text import VN_TZ, clean_text, now_iso
 from qnapp.units import Unit
@@ -57,7 +57,6 @@ if TYPE_CHECKING:  # the workspace imports qnapp.bundles.locks; no import cycle 
 
     from qnapp.workspace import Workspace
 
-PERIOD_TYPE_ORDER = ("month", "quarter", "half", "year")  # fine → coarse (as the workspace)
 
 
 @dataclass(frozen=True)
@@ -79,15 +78,11 @@ class BuiltBundle:
 # --- content ----------------------------------------------------------------------------------
 
 
-def _finer_or_same(period_type: str, than: str) -> bool:
-    return PERIOD_TYPE_ORDER.index(period_type) <= PERIOD_TYPE_ORDER.index(than)
-
-
 def exported_elements(catalog: Catalog, unit: Unit, period: Period) -> list[DataElement]:
     """Elements a bundle of ``period`` carries: those of the unit's level recorded for the
     period's own type or a finer one (aggregated up). Coarser stocks carried down (the
     year's population in a half-year) belong to the coarser period's own report."""
-    return [e for e in catalog.elements_for(unit.level) if _finer_or_same(e.period_type, period.type)]
+    return [e for e in catalog.elements_for(unit.level) if finer_or_same(e.period_type, period.type)]
 
 
 def _json_number(element: DataElement, value: float) -> int | float:

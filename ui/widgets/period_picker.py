@@ -14,9 +14,9 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from qnapp.i18n import N_, _
-from qnapp.periods import PERIOD_TYPES, Period, due_date, parse_period
+from qnapp.periods import PERIOD_TYPES, Period, due_date, finer_or_same, parse_period
 from qnapp.text import format_date
-from qnapp.workspace import PERIOD_TYPE_ORDER as PERIOD_ORDER, Workspace
+from qnapp.workspace import Workspace
 from ui.widgets.typing import typed_text
 
 TYPE_LABELS = {"year": N_("Năm"), "half": N_("6 tháng"), "quarter": N_("Quý"), "month": N_("Tháng")}
@@ -154,7 +154,7 @@ class PeriodPicker(QWidget):
         for period in self._workspace.recent_periods(period_type, RECENT[period_type]):
             self.period_combo.addItem(period.label, period.id)
         wanted = self._workspace.current_period(period_type=period_type).id
-        if keep is not None and PERIOD_ORDER.index(keep.type) <= PERIOD_ORDER.index(period_type):
+        if keep is not None and finer_or_same(keep.type, period_type):
             wanted = keep.enclosing(period_type).id
         index = self.period_combo.findData(wanted)
         self.period_combo.setCurrentIndex(max(index, 0))
