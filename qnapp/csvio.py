@@ -46,7 +46,7 @@ from qnapp.periods import parse_period
 from qnapp.spreadsheet_text import for_spreadsheet, from_spreadsheet
 from qnapp.store import Activity
 from qnapp.text import format_date, nfc, parse_date, parse_number, search_key
-from qnapp.validation import check_category, check_consistency, check_value, parse_value
+from qnapp.validation import CATEGORY_LABELS, check_category, check_consistency, check_value, parse_value
 from qnapp.workspace import ActivityDraft, Workspace
 
 VALUE_COLUMNS = ("period", "element", "category", "value")
@@ -82,8 +82,7 @@ ACTIVITY_LABELS = {
     "objectives": "Mục tiêu",
     "note": "Ghi chú",
 }
-CATEGORY_WORDS = {"nam": "Nam", "nu": "Nữ", "": "Tổng"}
-_CATEGORY_BY_WORD = {search_key(w): c for c, w in CATEGORY_WORDS.items()} | {"nam": "nam", "nu": "nu", "": ""}
+_CATEGORY_BY_WORD = {search_key(w): c for c, w in CATEGORY_LABELS.items()} | {"nam": "nam", "nu": "nu", "": ""}
 
 
 @dataclass(frozen=True)
@@ -352,7 +351,7 @@ def export_values(workspace: Workspace, period_id: str, out: io.TextIOBase, *, e
             name = workspace.catalog.element(element).name
         except KeyError:
             name = ""
-        writer.writerow([period.id, element, for_spreadsheet(name), CATEGORY_WORDS[category],
+        writer.writerow([period.id, element, for_spreadsheet(name), CATEGORY_LABELS[category],
                          _excel_number(values[(element, category)])])
     return len(keys)
 

@@ -15,7 +15,7 @@ from qnapp.i18n import _
 from qnapp.text import format_number, parse_number
 
 CATEGORIES = ("nam", "nu", "")
-CATEGORY_LABELS = {"nam": "Nam", "nu": "Nữ", "": "Tổng"}
+CATEGORY_LABELS = {"nam": "Nam", "nu": "Nữ", "": "Tổng"}  # the one set of column words (documents, CSV, template)
 
 Values = Mapping[tuple[str, str], float]
 

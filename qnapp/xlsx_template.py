@@ -52,7 +52,7 @@ from qnapp.legacy_fonts import LegacyTextError, Reading, describe, read_cell_tex
 from qnapp.periods import parse_period
 from qnapp.text import format_date, now_iso
 from qnapp.units import get_unit
-from qnapp.validation import check_value, parse_value
+from qnapp.validation import CATEGORY_LABELS, check_value, parse_value
 from qnapp.workspace import PERIOD_TYPE_NAMES, Workspace
 from qnapp.spreadsheet_text import put
 
@@ -68,7 +68,6 @@ COLUMN_HEADERS = ("Mã", "Chỉ tiêu / số liệu", "Đơn vị tính", "Nam",
 COL_CODE, COL_NAME, COL_UNIT, COL_MALE, COL_FEMALE, COL_TOTAL = range(1, 7)
 CATEGORY_COLUMNS = {"nam": COL_MALE, "nu": COL_FEMALE, "": COL_TOTAL}
 HEADER_ROW = 6
-COLUMN_LABELS = {"nam": "Nam", "nu": "Nữ", "": "Tổng"}
 BOOL_WORDS = ("có", "không")
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -461,7 +460,7 @@ def _columns(ws, header_row: int) -> dict[str, int]:
     found: dict[str, int] = {}
     for col in range(1, ws.max_column + 1):
         value = ws.cell(row=header_row, column=col).value
-        for category, label in COLUMN_LABELS.items():
+        for category, label in CATEGORY_LABELS.items():
             if isinstance(value, str) and value.strip().casefold() == label.casefold():
                 found.setdefault(category, col)
     return {c: found.get(c, default) for c, default in CATEGORY_COLUMNS.items()}
@@ -534,7 +533,7 @@ def _cells(workspace: Workspace, path: Path, wb, period: str) -> Iterator[ValueE
             continue
         for category in _inputs(element):
             cell = ws.cell(row=row, column=columns[category])
-            where = _("ô {cell} ({column})").format(cell=cell.coordinate, column=COLUMN_LABELS[category])
+            where = _("ô {cell} ({column})").format(cell=cell.coordinate, column=CATEGORY_LABELS[category])
             raw = cell.value
             if raw is None:
                 if formulas is None:

@@ -19,9 +19,9 @@ from qnapp.catalog import Catalog
 from qnapp.i18n import _
 from qnapp.periods import parse_period
 from qnapp.text import format_date
+from qnapp.validation import CATEGORY_LABELS
 from qnapp.spreadsheet_text import append
 
-CATEGORY_NAMES = {"nam": "Nam", "nu": "Nữ", "": "Tổng"}
 
 
 class _FixedZip(zipfile.ZipFile):
@@ -76,7 +76,7 @@ def build_report_xlsx(
     for row in aggregates:
         append(ws, [
             row["element"], names.get(row["element"], row["element"]),
-            CATEGORY_NAMES.get(row["category"], row["category"]), row["value"],
+            CATEGORY_LABELS.get(row["category"], row["category"]), row["value"],
         ])
     ws.column_dimensions["B"].width = 80
 
