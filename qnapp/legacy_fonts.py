@@ -4,7 +4,7 @@ Before Unicode, Vietnamese offices typed in fonts whose glyphs sit on Latin-1 co
 points: in a cell formatted ``.VnTime`` the text ``Qu¶ng Ninh`` *shows* as "Quảng
 Ninh"; in ``VNI-Times``, ``Xin chaøo`` shows as "Xin chào". Excel keeps the Latin-1
 characters, so a file read without the font is garbled. Python has no codec for either
-encoding (``vietnam-facts.md`` §5.3); the tables are here.
+encoding (``docs/sources.md`` §5.3); the tables are here.
 
 - **TCVN3 / ABC** (TCVN 5712:1993, the VN3 subset the ``.Vn*`` fonts use): one byte per
   letter, the 67 lower-case letters plus Ă Â Ê Ô Ơ Ư Đ. Upper-case letters with a tone

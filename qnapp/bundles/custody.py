@@ -203,7 +203,7 @@ def verify_children(
     catalog: Catalog,
     limits: Limits,
 ) -> tuple[VerifiedChild, ...]:
-    """Check a parent bundle's custody (bundles.md §9.6 step 11 for office bundles).
+    """Check a parent bundle's custody (docs/bundle-design.md §9.6 step 11 for office bundles).
 
     ``payload`` holds the bundle's ``data/children/…`` members (already hash-checked
     against the parent's signed manifest). Raises :class:`BundleRejected`."""

@@ -99,7 +99,7 @@ def child_dir(digest: str) -> str:
 
 @dataclass(frozen=True)
 class Limits:
-    """Hard caps of the verifier (bundles.md §6, §9.6). Tests may pass smaller ones."""
+    """Hard caps of the verifier (docs/bundle-design.md §6, §9.6). Tests may pass smaller ones."""
 
     max_zip_bytes: int = 64 * 1024 * 1024
     # 8 own members + 6 per consolidated child: Hạ Long had 33 communes (2021), the

@@ -3,7 +3,7 @@
 Every file handed to :func:`import_bundle` is first verified in full (``verifier``, with
 the importer's trust registry as the key lookup: a key revoked on or before the import
 date is refused). A bundle that passed every step, from a direct child of the importer in
-the importer's own unit tree, then meets the ledger rules (bundles.md §9.5). A *slot* is
+the importer's own unit tree, then meets the ledger rules (docs/bundle-design.md §9.5). A *slot* is
 (unit, period, report type); its *current* bundle is the accepted one.
 
 1. The same digest again — even of a revision since superseded — is a no-op
@@ -396,7 +396,7 @@ def _apply_rules(workspace, bundle: VerifiedBundle, file: str, received_at: str,
 
 def _child_rollback(conn, bundle: VerifiedBundle, current: _Row | None) -> str | None:
     """A parent's new revision must not consolidate an older revision of a child than
-    the revision it replaces did, nor drop a child it had (bundles.md §9.5 rule 9: the
+    the revision it replaces did, nor drop a child it had (docs/bundle-design.md §9.5 rule 9: the
     province cannot see the district's ledger, only this monotony)."""
     if current is None or not (bundle.children or bundle.missing):
         return None

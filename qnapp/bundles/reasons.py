@@ -1,7 +1,7 @@
 """Why a bundle was rejected: stable snake_case reason codes and their Vietnamese messages.
 
 The codes are a contract (``qnapp verify --json``, the import ledger, the GUI): never
-rename one. Each of the 38 bad inputs of ``shared/design/bundles.md`` §10 has its own
+rename one. Each of the 38 bad inputs of ``docs/bundle-design.md`` §10 has its own
 code; the table in ``docs/bundles.md`` maps them.
 """
 
@@ -92,7 +92,7 @@ REASONS: dict[str, str] = {
     "child_period_mismatch": N_("Gói tổng hợp báo cáo của đơn vị trực thuộc cho một kỳ hoặc loại báo cáo khác."),
     "child_set_mismatch": N_("Danh sách đơn vị trực thuộc đã tổng hợp và chưa báo cáo trong gói không khớp với danh mục đơn vị."),
     "child_sum_mismatch": N_("Số liệu tổng hợp trong gói không bằng tổng số liệu của các đơn vị trực thuộc."),
-    # -- step 11: the import ledger (bundles.md §9.5) -----------------------------------------
+    # -- step 11: the import ledger (docs/bundle-design.md §9.5) -----------------------------------------
     "not_a_child": N_("Gói của một đơn vị không trực thuộc đơn vị này; không nhận."),
     "bundle_id_reused": N_("Mã gói đã được dùng cho một gói khác có nội dung khác; không nhận."),
     "revision_stale": N_("Đã nhận một lần gửi mới hơn hoặc cùng lần gửi của báo cáo này; không nhận bản cũ."),

@@ -1,4 +1,4 @@
-"""Verify a bundle in memory, following bundles.md §9.6 steps 1–10 and 12 in order, fail
+"""Verify a bundle in memory, following docs/bundle-design.md §9.6 steps 1–10 and 12 in order, fail
 closed. Step 11 (the ledger: duplicates, replays, supersession) belongs to the importer:
 the verifier is a pure function of the bytes, the key registry and the date, so the same
 bytes always give the same :class:`VerifiedBundle` and the same ``digest`` (bad input 38:

@@ -4,7 +4,7 @@ CPython 3.11.7 (what we ship) has no overlap/zip-bomb protection (CVE-2024-0450)
 traversal, duplicate and reserved names verbatim, finds an archive behind prepended
 junk, and returns the *last* of two same-named members. So the central directory and
 every local header are parsed here with :mod:`struct` and checked first (steps 1–2 of
-bundles.md §9.6); only then are members inflated, one at a time, with :mod:`zlib`
+docs/bundle-design.md §9.6); only then are members inflated, one at a time, with :mod:`zlib`
 straight from the checked offsets (so no second parser can read the file differently),
 never producing more than the declared size + 1 byte. Nothing is ever written to disk.
 
@@ -135,7 +135,7 @@ class Archive:
 
 
 def open_archive(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Archive:
-    """Steps 1–2 of bundles.md §9.6 on the bytes of a file, then a reader for its members."""
+    """Steps 1–2 of docs/bundle-design.md §9.6 on the bytes of a file, then a reader for its members."""
     entries = scan(data, limits)
     return Archive(data, entries)
 

@@ -1,4 +1,4 @@
-"""The 38 bad inputs of shared/design/bundles.md §10, one test (case id) each, with the
+"""The 38 bad inputs of docs/bundle-design.md §10, one test (case id) each, with the
 reason code each must get. Sub-variants of one case share its id prefix and its code."""
 
 from __future__ import annotations
@@ -409,7 +409,7 @@ def test_bad_input_is_rejected_with_its_code(case_id, ctx, lookup):
 def test_38_replay_gives_the_same_digest_and_never_rolls_back(ctx, signer, lookup):
     """The verifier is stateless: the same bytes give the same digest and result, before
     and after a newer revision exists. Duplicate / rollback decisions are the import
-    ledger's, keyed on that digest (bundles.md §9.5)."""
+    ledger's, keyed on that digest (docs/bundle-design.md §9.5)."""
     from qnapp.bundles.writer import build_bundle
     from qnapp.catalog import load_catalog
     from tests.core.bundles.conftest import ACTIVITIES as SAMPLE_ACTIVITIES, AGGREGATES as SAMPLE_AGGREGATES

@@ -1,4 +1,4 @@
-"""The import ledger (bundles.md §9.5): every rule, held corrections and the clerk, and
+"""The import ledger (docs/bundle-design.md §9.5): every rule, held corrections and the clerk, and
 that a refused file changes nothing but the append-only logs."""
 
 from __future__ import annotations
