@@ -272,8 +272,8 @@ def test_new_style_placement_rule(text, found):
 
 def _vietnamese_texts():
     """Every Vietnamese text a user reads: msgids, the Vietnamese catalogs of click and Qt,
-    the README and docs, the JSON resources (not the official unit lists in units/,
-    which keep their sources' spelling)."""
+    the README and docs, the JSON resources (not the official unit lists in units/, nor
+    the sources quoted in docs/sources.md and docs/sources/, which keep their spelling)."""
     for message in tool.extract():
         for msgid in (message.id if isinstance(message.id, tuple) else (message.id,)):
             if msgid:
@@ -284,7 +284,9 @@ def _vietnamese_texts():
                 for text in (message.string if isinstance(message.string, tuple) else (message.string,)):
                     if text:
                         yield "vi/{}.po".format(domain), text
-    paths = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")),
+    quoted = {ROOT / "docs" / "sources.md", ROOT / "docs" / "sources"}
+    paths = [ROOT / "README.md",
+             *(p for p in sorted((ROOT / "docs").rglob("*.md")) if not quoted & {p, *p.parents}),
              *(p for p in sorted((ROOT / "resources").rglob("*.json")) if "units" not in p.relative_to(ROOT).parts)]
     for path in paths:
         yield str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")
