@@ -4,7 +4,6 @@ console ``qnapp-cli`` beside it (a windowed Windows program has no console)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -41,8 +40,6 @@ def test_program_runs_command_line_subcommands(saved, tmp_path, capsys):
     assert app_module.cli_subcommand(["--db", "x.sqlite", "--demo"]) is None  # the window
 
 
-@pytest.mark.skipif(importlib.util.find_spec("PyInstaller") is None,
-                    reason='PyInstaller is not installed (pip install -e ".[build]")')
 def test_frozen_package_runs_command_line_subcommands(saved, tmp_path):
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, str(ROOT / "packaging" / "build.py"), "--distpath", str(dist)],
