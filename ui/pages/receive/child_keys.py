@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from qnapp import keys
 from qnapp.errors import QnappError
 from qnapp.i18n import _
 from qnapp.text import format_date
 from ui.models.import_model import unit_name
+from ui.pages.button_row import button_row
 from ui.pages.receive.tables import list_table
 
 
@@ -33,10 +34,7 @@ class ChildKeys:
         self.trust_button = QPushButton(_("Tin cậy khóa của đơn vị cấp dưới…"), tab)
         self.revoke_button = QPushButton(_("Thu hồi…"), tab)
         self.revoke_button.setToolTip(_("Không nhận báo cáo ký bằng khóa này từ một ngày"))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.trust_button)
-        buttons.addWidget(self.revoke_button)
-        buttons.addStretch(1)
+        buttons = button_row(self.trust_button, self.revoke_button)
         layout = QVBoxLayout(tab)
         layout.addWidget(hint)
         layout.addWidget(self.key_table, 1)

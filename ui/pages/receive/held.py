@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from qnapp.bundles import ledger
 from qnapp.errors import QnappError
@@ -15,6 +15,7 @@ from qnapp.i18n import _
 from qnapp.text import clean_text
 from ui.dialogs.reason_dialog import ReasonDialog, ask
 from ui.models.import_model import period_label, unit_name
+from ui.pages.button_row import button_row
 from ui.pages.receive.tables import list_table
 
 ReasonPrompt = Callable[[QWidget, str, str], "str | None"]
@@ -46,10 +47,7 @@ class HeldCorrections:
         self.accept_held_button.setToolTip(_("Dùng bản sửa này thay cho bản đang dùng"))
         self.reject_held_button = QPushButton(_("Từ chối…"), held_box)
         self.reject_held_button.setToolTip(_("Không dùng bản sửa này (cần ghi lý do)"))
-        held_buttons = QHBoxLayout()
-        held_buttons.addWidget(self.accept_held_button)
-        held_buttons.addWidget(self.reject_held_button)
-        held_buttons.addStretch(1)
+        held_buttons = button_row(self.accept_held_button, self.reject_held_button)
         held_layout = QVBoxLayout(held_box)
         held_layout.addWidget(self.held_hint)
         held_layout.addWidget(self.held_table, 1)

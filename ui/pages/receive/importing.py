@@ -24,7 +24,7 @@ from qnapp.i18n import _
 from qnapp.text import format_number
 from ui import ops
 from ui.models.import_model import IMP_MESSAGE, refusal_lines
-from ui.pages.receive.tables import list_table
+from ui.pages.receive.tables import labelled_pane, list_table
 
 FilesPicker = Callable[[QWidget], Sequence[str]]
 FolderPicker = Callable[[QWidget], "str | None"]
@@ -66,12 +66,7 @@ class ImportFiles:
         held_box = self._build_held_box(tab)
 
         splitter = QSplitter(Qt.Orientation.Vertical, tab)
-        results = QWidget(splitter)
-        results_layout = QVBoxLayout(results)
-        results_layout.setContentsMargins(0, 0, 0, 0)
-        results_layout.addWidget(self.import_status)
-        results_layout.addWidget(self.import_table, 1)
-        splitter.addWidget(results)
+        splitter.addWidget(labelled_pane(splitter, self.import_status, self.import_table))
         splitter.addWidget(held_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)

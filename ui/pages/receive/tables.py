@@ -1,8 +1,9 @@
-"""The read-only tables every tab of «Nhận và tổng hợp» shows its rows in."""
+"""The read-only tables every tab of «Nhận và tổng hợp» shows its rows in, and the
+labelled panes of its splitters."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 
 def list_table(parent: QWidget, model, name: str) -> QTableView:
@@ -32,3 +33,13 @@ def fit_name_column(table: QTableView, column: int = 0, most_chars: int = 40) ->
     for other in range(table.model().columnCount()):
         if other != column:
             header.setSectionResizeMode(other, QHeaderView.ResizeMode.Stretch)
+
+
+def labelled_pane(splitter: QSplitter, label: QLabel, table: QTableView) -> QWidget:
+    """One part of a splitter: a label over a table that takes the height."""
+    pane = QWidget(splitter)
+    layout = QVBoxLayout(pane)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(label)
+    layout.addWidget(table, 1)
+    return pane

@@ -13,7 +13,7 @@ from qnapp.i18n import _
 from qnapp.periods import parse_period
 from ui.models.completeness_model import VAL_FEMALE, VAL_MALE, VAL_NAME, VAL_TOTAL
 from ui.models.import_model import period_label
-from ui.pages.receive.tables import list_table
+from ui.pages.receive.tables import labelled_pane, list_table
 
 
 class ConsolidatedFigures:
@@ -36,18 +36,8 @@ class ConsolidatedFigures:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
                 table.setColumnWidth(column, 96)  # room for «chưa gửi» and 1.234.567
         splitter = QSplitter(Qt.Orientation.Vertical, tab)
-        upper = QWidget(splitter)
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.addWidget(self.values_label)
-        upper_layout.addWidget(self.values_table, 1)
-        lower = QWidget(splitter)
-        lower_layout = QVBoxLayout(lower)
-        lower_layout.setContentsMargins(0, 0, 0, 0)
-        lower_layout.addWidget(self.drill_label)
-        lower_layout.addWidget(self.drill_table, 1)
-        splitter.addWidget(upper)
-        splitter.addWidget(lower)
+        splitter.addWidget(labelled_pane(splitter, self.values_label, self.values_table))
+        splitter.addWidget(labelled_pane(splitter, self.drill_label, self.drill_table))
         layout = QVBoxLayout(tab)
         layout.addWidget(splitter, 1)
         self.values_table.selectionModel().currentRowChanged.connect(self._element_selected)

@@ -5,7 +5,7 @@ reopens a sent period through ``ui.dialogs.reason_dialog.reopen_for_correction``
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QPushButton
 
 from qnapp import keys
 from qnapp.i18n import _
@@ -15,6 +15,7 @@ from qnapp.text import format_timestamp, in_sentence
 from qnapp.workspace import ExportState
 from ui import ops
 from ui.dialogs.reason_dialog import can_reopen, reopen_for_correction
+from ui.pages.button_row import button_row
 from ui.pages.send.save_path import default_folder
 
 LOCKED_STYLE = "color: #0d47a1; font-weight: bold;"
@@ -52,12 +53,7 @@ class ExportSection:
         form.addRow(_("Mã băm của gói:"), self.digest_label)
         form.addRow(_("Thời điểm xuất:"), self.time_label)
         form.addRow(_("Tệp đã ghi:"), self.file_label)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.reopen_button)
-        buttons.addWidget(self.print_button)
-        buttons.addStretch(1)
-        form.addRow(buttons)
+        form.addRow(button_row(self.export_button, self.reopen_button, self.print_button))
         form.addRow(self.export_hint)
         self.export_button.clicked.connect(self.export_report)
         self.reopen_button.clicked.connect(self.reopen)

@@ -5,13 +5,14 @@ second), replace it, and write the public key file for the parent."""
 from __future__ import annotations
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout
 
 from qnapp import keys
 from qnapp.errors import QnappError
 from qnapp.i18n import _
 from qnapp.minisign import PublicKey
 from ui import ops
+from ui.pages.button_row import button_row
 from ui.pages.send.save_path import default_folder
 
 
@@ -46,12 +47,7 @@ class KeySection:
         key_layout = QVBoxLayout(key_box)
         key_layout.addWidget(self.fingerprint_label)
         key_layout.addWidget(self.key_hint)
-        key_buttons = QHBoxLayout()
-        key_buttons.addWidget(self.create_key_button)
-        key_buttons.addWidget(self.export_key_button)
-        key_buttons.addWidget(self.new_key_button)
-        key_buttons.addStretch(1)
-        key_layout.addLayout(key_buttons)
+        key_layout.addLayout(button_row(self.create_key_button, self.export_key_button, self.new_key_button))
         self.create_key_button.clicked.connect(self.create_key)
         self.export_key_button.clicked.connect(self.export_public_key)
         self.new_key_button.clicked.connect(self.replace_key)
