@@ -114,6 +114,8 @@ def test_demo_commune_charts_hold_the_figures_and_targets(qtbot, demo):
     # The target lines span every period.
     assert [x for x, _y in points(tile.series("Mục tiêu 2025"))] == [-0.5, 3.5]
     assert [label for label, _start, _end in tile.chart.x_labels] == ["2024", "2025"]
+    # The value axis speaks Vietnamese: 113,7 … 108,0 around the ceilings 111 and 109.
+    assert page.tiles["4.1"].chart.y_labels() == ["105,0", "107,5", "110,0", "112,5", "115,0"]
 
     page.set_period_type("year")
     assert points(tile.series("Giá trị")) == [(0, 90.909), (1, 83.333)]  # 10/11, 5/6
