@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCharts import QLineSeries
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
@@ -26,6 +25,7 @@ from ui.main_window import MainWindow
 from ui.models.progress_model import FIG_MET, FIG_PERIOD, FIG_VALUE, VALUE_ROLE
 from ui.pages.dashboard import NOT_APPLICABLE, DashboardPage
 from ui.pages.dashboard_tiles import VALUE_COLOUR
+from ui.widgets.chart import Line
 
 TIEN_YEN, HA_LAU, DAI_DUC = "2021:06862", "2021:06865", "2021:06868"
 DISTRICT = "2021:199"  # Huyện Tiên Yên: 11 communes
@@ -48,8 +48,8 @@ def make_page(qtbot, ws) -> DashboardPage:
     return page
 
 
-def points(series: QLineSeries) -> list[tuple[float, float]]:
-    return [(p.x(), round(p.y(), 3)) for p in series.points()]
+def points(series: Line) -> list[tuple[float, float]]:
+    return [(x, round(y, 3)) for x, y in series.points]
 
 
 def table(tile) -> list[tuple[str, str, str]]:
@@ -103,7 +103,7 @@ def test_all_24_targets_have_a_tile_and_other_levels_say_so(qtbot, demo):
 def test_demo_commune_charts_hold_the_figures_and_targets(qtbot, demo):
     page = make_page(qtbot, demo)
     tile = page.tiles["3.2a"]
-    assert [s.name() for s in tile.chart.series()] == ["Giá trị", "Mục tiêu 2025", "Mục tiêu 2030"]
+    assert [s.name for s in tile.chart.lines] == ["Giá trị", "Mục tiêu 2025", "Mục tiêu 2030"]
 
     # Default axis: the report periods, as the year-end report's «Phụ lục II».
     assert points(tile.series("Giá trị")) == [(0, 85.714), (1, 90.909), (2, 83.333), (3, 83.333)]
@@ -113,7 +113,9 @@ def test_demo_commune_charts_hold_the_figures_and_targets(qtbot, demo):
     assert {y for _x, y in points(tile.series("Mục tiêu 2030"))} == {90}
     # The target lines span every period.
     assert [x for x, _y in points(tile.series("Mục tiêu 2025"))] == [-0.5, 3.5]
-    assert tile.chart.axes(Qt.Orientation.Horizontal)[0].categoriesLabels() == ["2024", "2025"]
+    assert [label for label, _start, _end in tile.chart.x_labels] == ["2024", "2025"]
+    # The value axis speaks Vietnamese: 113,7 … 108,0 around the ceilings 111 and 109.
+    assert page.tiles["4.1"].chart.y_labels() == ["105,0", "107,5", "110,0", "112,5", "115,0"]
 
     page.set_period_type("year")
     assert points(tile.series("Giá trị")) == [(0, 90.909), (1, 83.333)]  # 10/11, 5/6
@@ -136,7 +138,7 @@ def test_demo_commune_charts_hold_the_figures_and_targets(qtbot, demo):
     assert {y for _x, y in points(sex_ratio.series("Mục tiêu 2030"))} == {109}
 
     # The chart is really drawn: the value line's colour is on the grabbed tile.
-    assert has_colour(tile.chart_view.grab().toImage(), VALUE_COLOUR)
+    assert has_colour(tile.chart.grab().toImage(), VALUE_COLOUR)
 
 
 def test_badges_follow_the_core_and_refresh(qtbot, demo):
@@ -179,8 +181,8 @@ def test_a_unit_without_figures_shows_no_data_not_an_error(qtbot, workspace):
     assert len(applicable) == 12
     for tile in applicable:
         assert (tile.state, tile.badge.text()) == ("no_data", "Chưa có số liệu")
-        assert tile.model.rowCount() == 0 and tile.series("Giá trị").count() == 0
-        assert tile.series("Mục tiêu 2025").count() == 2  # the targets are still drawn
+        assert tile.model.rowCount() == 0 and len(tile.series("Giá trị").points) == 0
+        assert len(tile.series("Mục tiêu 2025").points) == 2  # the targets are still drawn
     assert page.receipts_chart is None  # a commune receives nothing
 
 
@@ -250,7 +252,7 @@ def test_a_parent_charts_consolidated_values_and_reports_received(qtbot, qtmodel
     assert table(tile) == [("6T đầu 2025", "90,0%", "Đạt"), ("2025", "80,0%", "Đạt")]
 
     bars = page.receipts_series()
-    assert {s.label(): [s.at(i) for i in range(s.count())] for s in bars.barSets()} == {
+    assert {s.label: s.values for s in bars} == {
         "Đúng hạn": [1, 1], "Muộn": [1, 0], "Đã sửa": [1, 0], "Chưa gửi": [8, 10]}
     model = page.receipts_model
     assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["6 tháng đầu năm 2025", "Năm 2025"]
@@ -259,7 +261,7 @@ def test_a_parent_charts_consolidated_values_and_reports_received(qtbot, qtmodel
     assert model.headerData(4, Qt.Orientation.Horizontal) == "Chưa gửi"
     qtmodeltester.check(model)
     qtmodeltester.check(tile.model)
-    assert has_colour(page.receipts_view.grab().toImage(), QColor("#e57373"))
+    assert has_colour(page.receipts_chart.grab().toImage(), QColor("#e57373"))
 
 
 def test_the_main_window_builds_the_page_on_first_visit(qtbot, demo):

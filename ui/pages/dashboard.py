@@ -2,7 +2,7 @@
 
 Each tile an indicator of the unit's level gets shows:
 
-* a small chart (QtCharts) of the indicator over the periods on record — the series
+* a small chart (``ui.widgets.chart``) of the indicator over the periods on record — the series
   «Giá trị» — with its 2025 and 2030 targets drawn as flat lines («Mục tiêu 2025»,
   «Mục tiêu 2030»); a yes/no indicator (4.4, 5.1) shows its status in words instead;
 * the latest value and a badge «Đạt» / «Chưa đạt» / «Chưa có số liệu»;
@@ -23,8 +23,7 @@ appendix), the years, or the half-years.
 
 from __future__ import annotations
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSet, QChart, QStackedBarSeries, QValueAxis
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -52,14 +51,12 @@ from ui.pages.dashboard_tiles import (
     LEVEL_WORDS,
     NOT_APPLICABLE,
     IndicatorTile,
-    chart_view,
-    clear_chart,
     figures_table,
     fit_columns,
     fit_height,
-    new_chart,
     small_font,
 )
+from ui.widgets.chart import BarSet, Chart, ChartData, YAxis
 
 # Trend axis choices: (label, ``progress_table``'s period_type).
 AXIS_CHOICES = (
@@ -129,7 +126,7 @@ class DashboardPage(QWidget):
         column.setSpacing(8)
 
         self.receipts_model: ReceiptsModel | None = None
-        self.receipts_chart: QChart | None = None
+        self.receipts_chart: Chart | None = None
         self.receipts_table: QTableView | None = None
         if self.is_parent:
             column.addWidget(self._receipts_panel())
@@ -276,24 +273,20 @@ class DashboardPage(QWidget):
         box = QGroupBox(_("Báo cáo của đơn vị trực thuộc đã nhận, theo kỳ báo cáo"))
         box.setObjectName("receiptsPanel")
         self.receipts_model = ReceiptsModel(box)
-        self.receipts_chart = new_chart()
-        self.receipts_view = chart_view(self.receipts_chart, _("Biểu đồ báo cáo đã nhận"), 220)
+        self.receipts_chart = Chart(_("Biểu đồ báo cáo đã nhận"), 220)
         self.receipts_table = figures_table(self.receipts_model, _("Số báo cáo đã nhận theo kỳ"))
         note = QLabel(_("«Đúng hạn»: bản đầu nhận trước hạn gửi; «Muộn»: nhận từ ngày hạn trở đi; "
                         "«Đã sửa»: đã nhận bản sửa đổi; «Chưa gửi»: chưa nhận được bản nào."))
         note.setWordWrap(True)
         note.setFont(small_font())
         note.setStyleSheet("color: #37474f;")
-        self.receipts_chart.legend().show()  # the colours of the states
-        self.receipts_chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.receipts_chart.legend().setFont(small_font(-1))
         right = QVBoxLayout()
         right.addWidget(self.receipts_table)
         right.addWidget(note)
         right.addStretch(1)
         self._receipts_note = note
         self._receipts_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, box)
-        self._receipts_layout.addWidget(self.receipts_view, 1)
+        self._receipts_layout.addWidget(self.receipts_chart, 1)
         self._receipts_layout.addLayout(right)
         return box
 
@@ -310,36 +303,17 @@ class DashboardPage(QWidget):
         self._receipts_note.setFixedWidth(max(width, 260))
         fit_height(table)
 
-        chart = self.receipts_chart
-        clear_chart(chart)
-        bars = QStackedBarSeries()
-        for state in RECEIPT_STATES:
-            bar_set = QBarSet(state_title(state))
-            bar_set.setColor(BAR_COLOURS[state])
-            bar_set.setBorderColor(STATE_COLOURS[state][1])
-            for period in periods:
-                bar_set.append(self.receipts_model.count(period.id, state))
-            bars.append(bar_set)
-        bars.setBarWidth(0.45)
-        chart.addSeries(bars)
-        x_axis = QBarCategoryAxis()
-        x_axis.append([short_label(p) for p in periods] or [""])
-        x_axis.setLabelsFont(small_font(-2))
-        y_axis = QValueAxis()
-        y_axis.setRange(0, max(len(self.children), 1))
-        y_axis.setLabelFormat("%.0f")
-        y_axis.setTickType(QValueAxis.TickType.TicksDynamic)
-        y_axis.setTickAnchor(0)
-        y_axis.setTickInterval(max(1, round(len(self.children) / 5)))
-        y_axis.setLabelsFont(small_font(-2))
-        y_axis.setTitleText(_("đơn vị"))
-        y_axis.setTitleFont(small_font(-2))
-        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-        bars.attachAxis(x_axis)
-        bars.attachAxis(y_axis)
+        bar_sets = [BarSet(state_title(state), [float(self.receipts_model.count(p.id, state)) for p in periods],
+                           BAR_COLOURS[state], STATE_COLOURS[state][1]) for state in RECEIPT_STATES]
+        units = max(len(self.children), 1)
+        self.receipts_chart.show_data(ChartData(
+            bar_sets=bar_sets, key=True,  # the key: the colours of the states
+            x_labels=[(short_label(p), x - 0.5, x + 0.5) for x, p in enumerate(periods)] or [("", -0.5, 0.5)],
+            x_range=(-0.5, max(len(periods), 1) - 0.5),
+            y=YAxis(0, units, max(1, round(len(self.children) / 5)), 0, _("đơn vị"))))
 
-    def receipts_series(self) -> QStackedBarSeries | None:
+    def receipts_series(self) -> list[BarSet] | None:
+        """The stacked bars: one set a state, one value a report period."""
         if self.receipts_chart is None:
             return None
-        return next(iter(self.receipts_chart.series()), None)
+        return self.receipts_chart.bar_sets

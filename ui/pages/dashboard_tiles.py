@@ -9,16 +9,14 @@ import html
 import math
 from collections.abc import Sequence
 
-from PySide6.QtCharts import QCategoryAxis, QChart, QChartView, QLineSeries, QValueAxis
-from PySide6.QtCore import QLocale, QMargins, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,6 +28,7 @@ from qnapp.reports.builder import target_cell, verdict
 from qnapp.reports.progress import ProgressRow
 from ui.models.import_model import StatusPalette
 from ui.models.progress_model import MET_COLOURS, FiguresModel, value_text
+from ui.widgets.chart import Chart, ChartData, Line, YAxis
 
 VALUE_SERIES = N_("Giá trị")
 TARGET_SERIES = {2025: N_("Mục tiêu 2025"), 2030: N_("Mục tiêu 2030")}
@@ -51,10 +50,6 @@ TARGET_STYLES = {2025: Qt.PenStyle.DashLine, 2030: Qt.PenStyle.DashDotLine}
 TARGET_DASHES = {2025: "╍╍╍", 2030: "━·━"}  # the legend's picture of each line
 
 CHART_HEIGHT = 190
-
-
-def _vi_locale() -> QLocale:
-    return QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
 
 
 def small_font(delta: int = -1) -> QFont:
@@ -129,52 +124,13 @@ def fit_height(table: QTableView, max_rows: int = 8) -> None:
     table.setFixedHeight(height + 2 * table.frameWidth() + 2)
 
 
-def new_chart() -> QChart:
-    chart = QChart()
-    chart.setLocalizeNumbers(True)
-    chart.setLocale(_vi_locale())
-    chart.setBackgroundRoundness(0)
-    chart.setMargins(QMargins(2, 2, 2, 2))
-    chart.layout().setContentsMargins(0, 0, 0, 0)
-    chart.legend().hide()  # the tile's key line names the series, with the targets' values
-    return chart
-
-
-def chart_view(chart: QChart, accessible_name: str, height: int = CHART_HEIGHT) -> QChartView:
-    view = QChartView(chart)
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setAccessibleName(accessible_name)
-    view.setMinimumHeight(height)
-    view.setMinimumWidth(180)
-    view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-    view.setFixedHeight(height)
-    return view
-
-
-def _year_axis(rows: Sequence[ProgressRow]) -> QCategoryAxis:
+def _year_labels(rows: Sequence[ProgressRow]) -> list[tuple[str, float, float]]:
     """The trend's x axis: point i is ``rows[i]``'s period; each year is labelled once
     under its periods (S1 and year, or both halves), so 2021–2030 still fits a tile."""
-    axis = QCategoryAxis()
-    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionCenter)
-    axis.setLabelsFont(small_font(-2))
-    axis.setStartValue(-0.5)
-    ends: dict[int, float] = {}  # year -> end of its last period's slot
+    slots: dict[int, list[float]] = {}  # year -> [start of its first slot, end of its last]
     for x, row in enumerate(rows):
-        ends[row.period.year] = x + 0.5
-    for year, end in ends.items():
-        axis.append(str(year), end)
-    if not rows:
-        axis.append(" ", 0.5)
-    axis.setRange(-0.5, max(len(rows), 1) - 0.5)
-    axis.setGridLineVisible(True)
-    return axis
-
-
-def clear_chart(chart: QChart) -> None:
-    chart.removeAllSeries()  # deletes them
-    for axis in chart.axes():
-        chart.removeAxis(axis)
-        axis.deleteLater()
+        slots.setdefault(row.period.year, [x - 0.5, x + 0.5])[1] = x + 0.5
+    return [(str(year), start, end) for year, (start, end) in slots.items()] or [(" ", -0.5, 0.5)]
 
 
 def _nice_step(span: float) -> float:
@@ -213,8 +169,7 @@ class IndicatorTile(QFrame):
         self.applies = applies
         self.state = NOT_APPLICABLE
         self.latest: ProgressRow | None = None
-        self.chart: QChart | None = None
-        self.chart_view: QChartView | None = None
+        self.chart: Chart | None = None
         self.model: FiguresModel | None = None
         self.table: QTableView | None = None
         self.status_label: QLabel | None = None  # a yes/no indicator's status in words
@@ -272,10 +227,8 @@ class IndicatorTile(QFrame):
             self.status_label.setMinimumWidth(160)
             body.addWidget(self.status_label, 1)
         else:
-            self.chart = new_chart()
-            self.chart_view = chart_view(
-                self.chart, _("Biểu đồ chỉ tiêu {code}").format(code=indicator.code))
-            body.addWidget(self.chart_view, 5)
+            self.chart = Chart(_("Biểu đồ chỉ tiêu {code}").format(code=indicator.code), CHART_HEIGHT)
+            body.addWidget(self.chart, 5)
         body.addWidget(self.table, 4, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(body)
         layout.addStretch(1)
@@ -327,51 +280,29 @@ class IndicatorTile(QFrame):
         fit_height(self.table)
 
     def _draw(self, rows: list[ProgressRow]) -> None:
-        chart = self.chart
-        clear_chart(chart)
-        x_axis = _year_axis(rows)
-        y_axis = QValueAxis()
-        y_axis.setLabelsFont(small_font(-2))
-        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
-
-        values = QLineSeries()
-        values.setName(_(VALUE_SERIES))
-        pen = QPen(VALUE_COLOUR, 2.5)
-        values.setPen(pen)
-        values.setPointsVisible(True)
-        values.setMarkerSize(6)
-        for x, row in enumerate(rows):
-            if row.value is not None:
-                values.append(float(x), float(row.value))
-        numbers = [float(r.value) for r in rows if r.value is not None]
-        series = [values]
-        last_x = max(len(rows) - 1, 0)
+        """The values as a line with points, each target as a flat line over every period."""
+        values = [(float(x), float(r.value)) for x, r in enumerate(rows) if r.value is not None]
+        lines = [Line(_(VALUE_SERIES), values, VALUE_COLOUR, 2.5, marker=11)]
+        numbers = [y for _x, y in values]
+        end = max(len(rows) - 1, 0) + 0.5
         for year, name in TARGET_SERIES.items():
             target: Target | None = self.indicator.target(year)
             if target is None or target.op == "bool":
                 continue
-            line = QLineSeries()
-            line.setName(_(name))
-            line.setPen(QPen(TARGET_COLOURS[year], 1.6, TARGET_STYLES[year]))
-            line.append(-0.5, float(target.value))
-            line.append(last_x + 0.5, float(target.value))
-            numbers.append(float(target.value))
-            series.append(line)
-        for item in series:
-            chart.addSeries(item)
-            item.attachAxis(x_axis)
-            item.attachAxis(y_axis)
+            level = float(target.value)
+            lines.append(Line(_(name), [(-0.5, level), (end, level)], TARGET_COLOURS[year], 1.6,
+                              TARGET_STYLES[year]))
+            numbers.append(level)
+        y_axis = YAxis()
         if numbers:
             low, high, step = _y_scale(numbers, percent=self.indicator.unit.strip() == "%")
-            y_axis.setRange(low, high)
-            y_axis.setTickType(QValueAxis.TickType.TicksDynamic)
-            y_axis.setTickAnchor(0.0)
-            y_axis.setTickInterval(step)
-            y_axis.setLabelFormat("%.0f" if float(step).is_integer() else "%.1f")
+            y_axis = YAxis(low, high, step, 0 if float(step).is_integer() else 1)
+        self.chart.show_data(ChartData(lines=lines, x_labels=_year_labels(rows), x_range=(-0.5, end),
+                                       y=y_axis))
 
     # -- what tests and screen readers ask ---------------------------------------------------
-    def series(self, name: str) -> QLineSeries | None:
+    def series(self, name: str) -> Line | None:
+        """The plotted line called ``name`` («Giá trị», «Mục tiêu 2025»…)."""
         if self.chart is None:
             return None
-        return next((s for s in self.chart.series() if s.name() == name), None)
+        return self.chart.line(name)
