@@ -11,7 +11,6 @@ from qnapp.paths import data_dir
 LANGUAGES = (("vi", "Tiếng Việt"), ("en", "English"))  # each in its own language
 LANGUAGE_KEY = "language"
 GEOMETRY_KEY = "main_window/geometry"
-STATE_KEY = "main_window/state"
 
 
 def app_settings() -> QSettings:

@@ -16,11 +16,12 @@ import subprocess
 import zipfile
 from datetime import date
 
+import bagit
 import pytest
 from click.testing import CliRunner
 
 from qnapp import keys
-from qnapp.bundles.layout import AGGREGATES, child_dir
+from qnapp.bundles.layout import AGGREGATES, CHILD_KEY, child_dir
 from qnapp.bundles.ledger import import_bundle, import_files, key_lookup
 from qnapp.bundles.verifier import verify_bundle
 from qnapp.bundles.writer import export_bundle
@@ -187,7 +188,8 @@ def test_2021_district_bundle_with_a_bad_child_or_sum_is_rejected(chain_2021, tm
 
 def _public_tools_check(data: bytes, folder, child_dirs) -> None:
     """Anyone can check the district's bundle and each commune's attestation in it:
-    unzip; sha256sum -c both manifests; minisign -H with each vouched unit.pub."""
+    unzip; sha256sum -c both manifests; minisign -H with each vouched unit.pub; and the
+    ``bagit`` library reads it as a valid bag, children's files in the payload."""
     missing = [tool for tool in ("minisign", "sha256sum") if shutil.which(tool) is None]
     assert not missing, f"{missing} not installed (.ci/run installs minisign)"
     folder.mkdir()
@@ -201,6 +203,9 @@ def _public_tools_check(data: bytes, folder, child_dirs) -> None:
 
     run("sha256sum", "-c", "tagmanifest-sha256.txt")
     run("sha256sum", "-c", "manifest-sha256.txt")
+    bag = bagit.Bag(str(folder))
+    bag.validate(fast=False)
+    assert {rel + CHILD_KEY for rel in child_dirs} <= set(bag.payload_files())
     for rel in child_dirs:
         run("minisign", "-H", "-Vm", "tagmanifest-sha256.txt", "-x", "bundle.minisig", "-p", "unit.pub",
             cwd=folder / rel)

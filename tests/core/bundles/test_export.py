@@ -11,6 +11,7 @@ import unicodedata
 import zipfile
 from datetime import date
 
+import bagit
 import pytest
 
 from qnapp import keys
@@ -258,6 +259,35 @@ def test_anyone_can_check_a_bundle_with_public_tools(demo, tmp_path):
     assert run("sha256sum", "-c", "manifest-sha256.txt").returncode != 0
     (folder / "bundle.json").write_bytes(b"{}\n")
     assert run("sha256sum", "-c", "tagmanifest-sha256.txt").returncode != 0
+
+
+def test_an_independent_bagit_reader_validates_a_bundle(demo, tmp_path):
+    """The Library of Congress ``bagit`` library (PyPI), not our verifier, reads the
+    unzipped bundle as a BagIt 1.0 bag: full validation (every checksum, Payload-Oxum, no
+    file missing or extra in data/), and it notices a changed payload or bag-info."""
+    out = tmp_path / "b.zip"
+    result = export_bundle(demo, "2025S1", PASSPHRASE, out)
+    folder = tmp_path / "bag"
+    with zipfile.ZipFile(out) as z:
+        z.extractall(folder)
+    bag = bagit.Bag(str(folder))
+    bag.validate(fast=False)
+    assert bag.version_info == (1, 0) and bag.encoding.upper() == "UTF-8"
+    assert set(bag.payload_files()) == {ACTIVITIES, AGGREGATES, REPORT}
+    header = json.loads((folder / HEADER).read_bytes())
+    assert bag.info["External-Identifier"] == header["bundle_id"] == result.bundle_id
+    assert bag.info["Bag-Group-Identifier"] == "2021:06862/2025S1/kh82"
+
+    report = folder / REPORT
+    good = report.read_bytes()
+    report.write_bytes(good[:-1] + bytes([good[-1] ^ 1]))  # same size: only the checksum tells
+    with pytest.raises(bagit.BagValidationError):
+        bagit.Bag(str(folder)).validate(fast=False)
+    report.write_bytes(good)
+    info = folder / "bag-info.txt"
+    info.write_text(info.read_text(encoding="utf-8").replace("kh82", "kh83"), encoding="utf-8")
+    with pytest.raises(bagit.BagValidationError):
+        bagit.Bag(str(folder)).validate(fast=False)
 
 
 def test_a_bundle_signed_by_the_minisign_cli_verifies(demo, tmp_path):
